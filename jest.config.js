@@ -1,0 +1,21 @@
+// Jest 30, ESM (NODE_OPTIONS=--experimental-vm-modules via `npm test`), TypeScript through @swc/jest.
+const integration = process.env.RUN_INTEGRATION_TESTS !== '0';
+
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...(integration ? [] : ['<rootDir>/tests/integration/'])],
+  globalSetup: '<rootDir>/tests/helpers/global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.mjs',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['src/**/*.ts', '!src/generated/**'],
+  coverageReporters: ['text-summary', 'json-summary'],
+};

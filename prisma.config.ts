@@ -1,0 +1,17 @@
+// The Prisma CLI's configuration. The JS schema engine (engine: 'js') is what
+// lets migrate run here without downloading a binary; see TOOLCHAIN.md and
+// src/db/migration-adapter.ts for the adapter workarounds.
+import { defineConfig } from 'prisma/config';
+import { createMigrationAdapter } from './src/db/migration-adapter.ts';
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: 'js',
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations', seed: 'tsx scripts/seed.ts' },
+  adapter: async () => {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL must be set for prisma migrate commands');
+    return createMigrationAdapter(url);
+  },
+});

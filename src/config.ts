@@ -1,0 +1,91 @@
+/**
+ * The one place that reads the environment. Every key is validated once, at
+ * start, by one zod schema; `.env.example` documents the same keys.
+ * Code below the entry points receives the parsed `Config` (or a part of it).
+ */
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgresql:// (the value is not shown)');
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+  EMBEDDED_PG_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  EMBEDDED_PG_PASSWORD: z.string().min(1).default('postgres'),
+
+  POSTGRES_MAX_CONNECTIONS: int(3, 1, 100),
+  POSTGRES_MIN_CONNECTIONS: int(1, 0, 100),
+  POSTGRES_ACQUIRE_TIMEOUT_MS: int(10_000, 100),
+  POSTGRES_STATEMENT_TIMEOUT_MS: int(60_000, 0),
+  POSTGRES_IDLE_TIMEOUT_MS: int(30_000, 0),
+  POSTGRES_MAX_LIFETIME_S: int(3_600, 0),
+  POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(60_000, 0),
+  POSTGRES_POOL_WARN_USAGE_PERCENT: int(80, 1, 100),
+  SLOW_QUERY_MS: int(1_000, 0),
+  TRANSACTION_TIMEOUT_MS: int(15_000, 100),
+  TRANSACTION_MAX_RETRIES: int(3, 0, 10),
+
+  SENTRY_DSN: z.preprocess(emptyAsUndefined, z.url().optional()),
+  SENTRY_ENVIRONMENT: z.string().optional(),
+  SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
+  SENTRY_FLUSH_TIMEOUT_MS: int(2_000, 0),
+
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
+  HTTP_BODY_LIMIT: z.string().default('256kb'),
+
+  DIALOG_CONTEXT_MAX_BYTES: int(64 * 1024, 1),
+  DIALOG_CONTEXT_TTL_HOURS: int(24, 1),
+
+  WHATSAPP_ENABLED: bool(false),
+  WHATSAPP_SESSION_ID: z.string().min(1).default('default'),
+  WHATSAPP_KEYS_ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WHATSAPP_PRE_KEY_TTL_DAYS: int(30, 1),
+  WHATSAPP_SENDER_KEY_MEMORY_TTL_DAYS: int(30, 1),
+  WHATSAPP_TCTOKEN_TTL_DAYS: int(28, 1),
+  BAILEYS_AUTH_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WHATSAPP_EXPIRED_KEYS_WARNING: int(100, 0),
+  WHATSAPP_EXPIRED_KEYS_CRITICAL: int(500, 0),
+  WHATSAPP_FILES_WARNING: int(200, 0),
+  WHATSAPP_FILES_CRITICAL: int(300, 0),
+
+  CLEANUP_INTERVAL_HOURS: z.coerce.number().positive().default(6),
+  CLEANUP_BATCH_SIZE: int(1_000, 1, 100_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value is one line naming the key, never its value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (config.POSTGRES_MIN_CONNECTIONS > config.POSTGRES_MAX_CONNECTIONS) {
+    throw new ConfigError('invalid configuration: POSTGRES_MIN_CONNECTIONS is larger than POSTGRES_MAX_CONNECTIONS');
+  }
+  return config;
+}

@@ -1,0 +1,96 @@
+/**
+ * Wires the database for a process: where PostgreSQL is (DATABASE_URL, or an
+ * embedded server started here), migrations, the pool and the Prisma client.
+ * Entry points call this once and pass the pieces down.
+ */
+import path from 'node:path';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { ErrorReporter } from '../observability/error-reporter.js';
+import { createPool, poolSettingsFromConfig, warmPool } from './pool.js';
+import { createDbClient, type Db, type OperationEvent } from './prisma-client.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
+import { applyMigrations, projectRoot } from './migrations.js';
+
+export interface Database {
+  db: Db;
+  pool: pg.Pool;
+  /** Present when this process started its own PostgreSQL. */
+  embedded: EmbeddedPostgresHandle | undefined;
+  /** Disconnects Prisma, ends the pool, stops the embedded server; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  config: Config;
+  logger: Logger;
+  reporter: ErrorReporter;
+  applicationName?: string;
+  /** Apply pending migrations (the API on an embedded server does; production runs db:deploy). */
+  migrate?: boolean;
+  onOperation?: (event: OperationEvent) => void;
+}
+
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const { config, logger } = options;
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let url = config.DATABASE_URL;
+  if (!url) {
+    const dataDir = config.EMBEDDED_PG_DATA_DIR ?? path.join(projectRoot, '.data', 'postgres');
+    const started = performance.now();
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: config.EMBEDDED_PG_PORT,
+      password: config.EMBEDDED_PG_PASSWORD,
+      logger,
+    });
+    logger.info({ port: embedded.port, dataDir: embedded.dataDir, ms: Math.round(performance.now() - started) }, 'embedded PostgreSQL started');
+    url = embedded.adminUrl;
+  }
+  const pool = createPool(poolSettingsFromConfig(config, url, options.applicationName), options);
+  const db = createDbClient(pool, { ...options, slowQueryMs: config.SLOW_QUERY_MS });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await db.$disconnect().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+  };
+  try {
+    await warmPool(pool, Math.max(1, config.POSTGRES_MIN_CONNECTIONS));
+    if (options.migrate ?? Boolean(embedded)) {
+      const started = performance.now();
+      const { applied } = await applyMigrations(url);
+      logger.info({ applied, ms: Math.round(performance.now() - started) }, applied ? 'migrations applied' : 'migrations up to date');
+    }
+  } catch (error) {
+    await close();
+    if (error instanceof Error && error.name === 'MigrationError') throw error;
+    const code = (error as { code?: string }).code;
+    throw new DatabaseUnavailableError(`cannot connect to PostgreSQL${code ? ` (${code})` : ''}: ${describeConnectError(error)}`, { cause: error });
+  }
+  return { db, pool, embedded, close };
+}
+
+function describeConnectError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'nothing listens at the configured host and port';
+    case 'ENOTFOUND':
+      return 'the host name does not resolve';
+    case '28P01':
+    case '28000':
+      return 'authentication failed';
+    case '3D000':
+      return 'the database does not exist';
+    default:
+      return /timeout/i.test(String((error as Error)?.message)) ? 'connection timed out' : 'connection failed';
+  }
+}

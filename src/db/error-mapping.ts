@@ -1,0 +1,266 @@
+/**
+ * The one place that turns Prisma and PostgreSQL errors into domain errors.
+ *
+ * With @prisma/adapter-pg in Prisma 6.19 errors arrive in several shapes:
+ * - PrismaClientKnownRequestError with a Prisma code (P2002, P2003, P2025, P2010 ...),
+ *   often with `meta.driverAdapterError.cause.originalCode` holding the SQLSTATE;
+ * - a bare DriverAdapterError whose `cause` holds `{ kind: 'postgres', code }`
+ *   (40P01, 57014, 57P01, 08xxx, 55P03, 23514, 23P01 ...);
+ * - pg's own errors (`code` is the SQLSTATE) from raw pool queries;
+ * - plain Errors from pg for dropped connections and pool acquire timeouts.
+ * Messages never echo row values: PostgreSQL's `detail` is not copied.
+ */
+import {
+  BookingConflictError,
+  ConnectionLostError,
+  DataError,
+  DatabaseError,
+  ForeignKeyViolationError,
+  LockTimeoutError,
+  NotFoundError,
+  PoolExhaustedError,
+  SerializationFailureError,
+  TimeoutError,
+  TooManyConnectionsError,
+  UniqueViolationError,
+  ValidationError,
+} from './errors.js';
+
+/** Prisma error codes we act on, by name. */
+export const PrismaCode = {
+  ValueTooLong: 'P2000',
+  UniqueConstraint: 'P2002',
+  ForeignKeyConstraint: 'P2003',
+  ConstraintFailed: 'P2004',
+  InvalidValue: 'P2005',
+  InvalidValueForType: 'P2006',
+  DataValidation: 'P2007',
+  QueryValidation: 'P2009',
+  RawQueryFailed: 'P2010',
+  NullConstraint: 'P2011',
+  MissingRequiredValue: 'P2012',
+  RecordNotFound: 'P2025',
+  PoolTimeout: 'P2024',
+  TransactionApi: 'P2028',
+  WriteConflict: 'P2034',
+  ValueOutOfRange: 'P2020',
+  CannotReachDatabase: 'P1001',
+  ConnectionTimedOut: 'P1002',
+  ServerClosedConnection: 'P1017',
+  TooManyConnections: 'P1008',
+} as const;
+
+/** PostgreSQL SQLSTATEs we act on, by name. */
+export const SqlState = {
+  UniqueViolation: '23505',
+  ForeignKeyViolation: '23503',
+  NotNullViolation: '23502',
+  CheckViolation: '23514',
+  ExclusionViolation: '23P01',
+  SerializationFailure: '40001',
+  DeadlockDetected: '40P01',
+  QueryCanceled: '57014',
+  AdminShutdown: '57P01',
+  CrashShutdown: '57P02',
+  CannotConnectNow: '57P03',
+  LockNotAvailable: '55P03',
+  IdleInTransactionTimeout: '25P03',
+  TooManyConnections: '53300',
+  StringTooLong: '22001',
+  NumericOutOfRange: '22003',
+  InvalidTextRepresentation: '22P02',
+  InvalidDatetimeFormat: '22007',
+  UntranslatableCharacter: '22P05',
+  CharacterNotInRepertoire: '22021',
+} as const;
+
+interface ErrorFacts {
+  prismaCode?: string | undefined;
+  sqlState?: string | undefined;
+  kind?: string | undefined;
+  fields?: string[] | undefined;
+  constraint?: string | undefined;
+  message: string;
+}
+
+type Loose = Record<string, unknown> | undefined;
+
+const asRecord = (value: unknown): Loose =>
+  value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** Reads `meta.target` / adapter constraint fields, trusting only arrays of strings. */
+function fieldsFrom(value: unknown): string[] | undefined {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (typeof value === 'string' && value.length > 0 && value.length < 200) return [value];
+  return undefined;
+}
+
+function adapterCause(error: Record<string, unknown>): Loose {
+  const meta = asRecord(error.meta);
+  const fromMeta = asRecord(asRecord(meta?.driverAdapterError)?.cause);
+  if (fromMeta) return fromMeta;
+  if (error.name === 'DriverAdapterError') return asRecord(error.cause);
+  return undefined;
+}
+
+function factsOf(error: unknown): ErrorFacts {
+  const record = asRecord(error) ?? {};
+  const message = asString(record.message) ?? String(error);
+  const cause = adapterCause(record);
+  const meta = asRecord(record.meta);
+  const prismaCode = asString(record.code)?.match(/^P\d{4}$/) ? asString(record.code) : undefined;
+  // pg errors carry the SQLSTATE in `code`; adapter causes in originalCode / code.
+  const pgCode = !prismaCode && asString(record.code)?.match(/^[0-9A-Z]{5}$/) ? asString(record.code) : undefined;
+  const sqlState = asString(cause?.originalCode) ?? asString(cause?.code) ?? pgCode;
+  const constraintRecord = asRecord(cause?.constraint);
+  return {
+    prismaCode,
+    sqlState: sqlState?.match(/^[0-9A-Z]{5}$/) ? sqlState : undefined,
+    kind: asString(cause?.kind),
+    fields: fieldsFrom(constraintRecord?.fields) ?? fieldsFrom(meta?.target) ?? fieldsFrom(asString(record.column)),
+    constraint: asString(constraintRecord?.index) ?? asString(record.constraint) ?? asString(meta?.constraint),
+    message,
+  };
+}
+
+const CONNECTION_LOST_MESSAGES = [
+  /connection terminated/i,
+  /connection (was )?closed/i,
+  /server closed the connection/i,
+  /client has encountered a connection error/i,
+  /ECONNRESET|ECONNREFUSED|EPIPE|ENOTFOUND|EHOSTUNREACH/,
+  /Can't reach database server/i,
+  /terminating connection/i,
+  /Client was closed and is not queryable/i,
+  /Cannot use a pool after calling end/i,
+];
+
+/**
+ * Maps any error from the database path to a DataError. Already-mapped
+ * errors pass through unchanged, so mapping twice is harmless.
+ */
+export function mapDatabaseError(error: unknown): DataError {
+  if (error instanceof DataError) return error;
+  const facts = factsOf(error);
+  const codes = { sqlState: facts.sqlState, prismaCode: facts.prismaCode, cause: error };
+  const fieldList = facts.fields?.join(', ');
+
+  switch (facts.sqlState) {
+    case SqlState.UniqueViolation:
+      return new UniqueViolationError(`a record with the same ${fieldList ?? 'unique key'} already exists`, { ...codes, fields: facts.fields });
+    case SqlState.ForeignKeyViolation:
+      return new ForeignKeyViolationError(
+        `a referenced record does not exist${facts.constraint ? ` (${facts.constraint})` : ''}`,
+        { ...codes, fields: facts.fields },
+      );
+    case SqlState.ExclusionViolation:
+      return new BookingConflictError('the time slot overlaps another active appointment of this staff member', codes);
+    case SqlState.CheckViolation:
+      return new ValidationError(`a value breaks a database rule${facts.constraint ? ` (${facts.constraint})` : ''}`, codes);
+    case SqlState.NotNullViolation:
+      return new ValidationError(`a required value is missing${fieldList ? ` (${fieldList})` : ''}`, { ...codes, fields: facts.fields });
+    case SqlState.SerializationFailure:
+      return new SerializationFailureError('the transaction conflicted with a concurrent one (serialization failure); retry it', codes);
+    case SqlState.DeadlockDetected:
+      return new SerializationFailureError('the transaction was chosen as a deadlock victim; retry it', codes);
+    case SqlState.QueryCanceled:
+      return new TimeoutError('the statement was cancelled by the statement timeout', { ...codes, retryable: false });
+    case SqlState.LockNotAvailable:
+      return new LockTimeoutError('a row or table lock could not be acquired in time (lock timeout)', codes);
+    case SqlState.IdleInTransactionTimeout:
+      return new ConnectionLostError('the server closed a transaction left idle too long (idle_in_transaction_session_timeout)', codes);
+    case SqlState.AdminShutdown:
+    case SqlState.CrashShutdown:
+    case SqlState.CannotConnectNow:
+      return new ConnectionLostError('the database connection was terminated by the server', codes);
+    case SqlState.TooManyConnections:
+      return new TooManyConnectionsError('the database refuses new connections (too many connections)', codes);
+    case SqlState.StringTooLong:
+    case SqlState.NumericOutOfRange:
+    case SqlState.InvalidTextRepresentation:
+    case SqlState.InvalidDatetimeFormat:
+    case SqlState.UntranslatableCharacter:
+    case SqlState.CharacterNotInRepertoire:
+      return new ValidationError('a value has the wrong type, format or size for its column', codes);
+    default:
+      break;
+  }
+  if (facts.sqlState?.startsWith('08')) {
+    return new ConnectionLostError('the database connection failed', codes);
+  }
+  if (facts.sqlState?.startsWith('22')) {
+    return new ValidationError('a value is not valid for its column', codes);
+  }
+
+  switch (facts.prismaCode) {
+    case PrismaCode.UniqueConstraint:
+      return new UniqueViolationError(`a record with the same ${fieldList ?? 'unique key'} already exists`, { ...codes, fields: facts.fields });
+    case PrismaCode.ForeignKeyConstraint:
+      return new ForeignKeyViolationError('a referenced record does not exist', { ...codes, fields: facts.fields });
+    case PrismaCode.RecordNotFound:
+      return new NotFoundError('the record to change does not exist', codes);
+    case PrismaCode.WriteConflict:
+      return new SerializationFailureError('the transaction conflicted with a concurrent one; retry it', codes);
+    case PrismaCode.PoolTimeout:
+      return new PoolExhaustedError('no database connection became free within the acquire timeout (pool exhausted)', codes);
+    case PrismaCode.CannotReachDatabase:
+    case PrismaCode.ConnectionTimedOut:
+    case PrismaCode.ServerClosedConnection:
+      return new ConnectionLostError('the database server cannot be reached', codes);
+    case PrismaCode.TooManyConnections:
+      return new TooManyConnectionsError('the database refuses new connections', codes);
+    case PrismaCode.TransactionApi:
+      return new TimeoutError('the transaction was closed before it finished (transaction timeout or maxWait)', codes);
+    case PrismaCode.ValueTooLong:
+    case PrismaCode.ConstraintFailed:
+    case PrismaCode.InvalidValue:
+    case PrismaCode.InvalidValueForType:
+    case PrismaCode.DataValidation:
+    case PrismaCode.QueryValidation:
+    case PrismaCode.NullConstraint:
+    case PrismaCode.MissingRequiredValue:
+    case PrismaCode.ValueOutOfRange:
+      return new ValidationError('the input does not fit the data model', codes);
+    default:
+      break;
+  }
+
+  switch (facts.kind) {
+    case 'UniqueConstraintViolation':
+      return new UniqueViolationError(`a record with the same ${fieldList ?? 'unique key'} already exists`, { ...codes, fields: facts.fields });
+    case 'ForeignKeyConstraintViolation':
+      return new ForeignKeyViolationError('a referenced record does not exist', codes);
+    case 'TransactionWriteConflict':
+      return new SerializationFailureError('the transaction conflicted with a concurrent one; retry it', codes);
+    case 'TooManyConnections':
+      return new TooManyConnectionsError('the database refuses new connections', codes);
+    case 'DatabaseNotReachable':
+    case 'ConnectionClosed':
+    case 'SocketTimeout':
+      return new ConnectionLostError('the database server cannot be reached', codes);
+    case 'LengthMismatch':
+    case 'ValueOutOfRange':
+    case 'NullConstraintViolation':
+      return new ValidationError('the input does not fit the data model', codes);
+    default:
+      break;
+  }
+
+  if (/timeout exceeded when trying to connect/i.test(facts.message)) {
+    return new PoolExhaustedError('no database connection became free within the acquire timeout (pool exhausted)', codes);
+  }
+  if (/Query read timeout|statement timeout/i.test(facts.message)) {
+    return new TimeoutError('the statement took longer than the query timeout', { ...codes, retryable: false });
+  }
+  if (/Transaction (already closed|not found)|expired transaction|Transaction API error/i.test(facts.message)) {
+    return new TimeoutError('the transaction was closed before it finished (transaction timeout)', codes);
+  }
+  if (CONNECTION_LOST_MESSAGES.some((pattern) => pattern.test(facts.message))) {
+    return new ConnectionLostError('the database connection was lost', codes);
+  }
+  if (asRecord(error)?.name === 'PrismaClientValidationError') {
+    return new ValidationError('the query does not fit the data model (Prisma validation)', codes);
+  }
+  return new DatabaseError('unexpected database error', codes);
+}

@@ -1,0 +1,153 @@
+/**
+ * Typed domain errors: what leaves the data layer when the database says no.
+ * Each carries a stable `code`, whether a retry can help, and the PostgreSQL
+ * SQLSTATE / Prisma code of the original (kept as `cause`).
+ */
+
+export const ErrorCode = {
+  Validation: 'VALIDATION_ERROR',
+  NotFound: 'NOT_FOUND',
+  UniqueViolation: 'UNIQUE_VIOLATION',
+  ForeignKeyViolation: 'FOREIGN_KEY_VIOLATION',
+  BookingConflict: 'BOOKING_CONFLICT',
+  Timeout: 'TIMEOUT',
+  LockTimeout: 'LOCK_TIMEOUT',
+  PoolExhausted: 'POOL_EXHAUSTED',
+  ConnectionLost: 'CONNECTION_LOST',
+  SerializationFailure: 'SERIALIZATION_FAILURE',
+  TooManyConnections: 'TOO_MANY_CONNECTIONS',
+  Database: 'DATABASE_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface DataErrorOptions {
+  retryable?: boolean;
+  sqlState?: string | undefined;
+  prismaCode?: string | undefined;
+  cause?: unknown;
+  /** Columns involved (unique / foreign key violations), or the invalid input fields. */
+  fields?: string[] | undefined;
+}
+
+export class DataError extends Error {
+  override name = 'DataError';
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly sqlState: string | undefined;
+  readonly prismaCode: string | undefined;
+  readonly fields: string[] | undefined;
+
+  constructor(code: ErrorCode, message: string, options: DataErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.sqlState = options.sqlState;
+    this.prismaCode = options.prismaCode;
+    this.fields = options.fields;
+  }
+
+  /** The shape the facade returns and the HTTP layer sends: no cause, no SQL, no values. */
+  toJSON(): { code: ErrorCode; message: string; retryable: boolean } {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export class ValidationError extends DataError {
+  override name = 'ValidationError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.Validation, message, { ...options, retryable: false });
+  }
+}
+
+export class NotFoundError extends DataError {
+  override name = 'NotFoundError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.NotFound, message, { ...options, retryable: false });
+  }
+}
+
+export class UniqueViolationError extends DataError {
+  override name = 'UniqueViolationError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.UniqueViolation, message, { ...options, retryable: false });
+  }
+}
+
+export class ForeignKeyViolationError extends DataError {
+  override name = 'ForeignKeyViolationError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.ForeignKeyViolation, message, { ...options, retryable: false });
+  }
+}
+
+/** A booking that overlaps another active appointment of the same staff member. */
+export class BookingConflictError extends DataError {
+  override name = 'BookingConflictError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.BookingConflict, message, { ...options, retryable: false });
+  }
+}
+
+export class TimeoutError extends DataError {
+  override name = 'TimeoutError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.Timeout, message, { retryable: true, ...options });
+  }
+}
+
+export class LockTimeoutError extends DataError {
+  override name = 'LockTimeoutError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.LockTimeout, message, { ...options, retryable: true });
+  }
+}
+
+export class PoolExhaustedError extends DataError {
+  override name = 'PoolExhaustedError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.PoolExhausted, message, { ...options, retryable: true });
+  }
+}
+
+export class ConnectionLostError extends DataError {
+  override name = 'ConnectionLostError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.ConnectionLost, message, { ...options, retryable: true });
+  }
+}
+
+export class SerializationFailureError extends DataError {
+  override name = 'SerializationFailureError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.SerializationFailure, message, { ...options, retryable: true });
+  }
+}
+
+export class TooManyConnectionsError extends DataError {
+  override name = 'TooManyConnectionsError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.TooManyConnections, message, { ...options, retryable: true });
+  }
+}
+
+export class DatabaseError extends DataError {
+  override name = 'DatabaseError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.Database, message, { retryable: false, ...options });
+  }
+}
+
+export function isDataError(error: unknown): error is DataError {
+  return error instanceof DataError;
+}
+
+/** Expected outcomes of bad input or missing rows: not a fault, never reported to Sentry. */
+export function isExpectedOutcome(error: unknown): boolean {
+  return (
+    error instanceof DataError &&
+    [ErrorCode.Validation, ErrorCode.NotFound, ErrorCode.UniqueViolation, ErrorCode.ForeignKeyViolation, ErrorCode.BookingConflict].includes(
+      error.code as never,
+    )
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * One small, bounded, observable pg.Pool per process. Prisma gets it through
+ * @prisma/adapter-pg; raw hot paths use it directly. `$disconnect()` does not
+ * end a pool passed to the adapter, so shutdown ends it (see database.ts).
+ */
+import pg from 'pg';
+import type { Logger } from '../observability/logger.js';
+import type { ErrorReporter } from '../observability/error-reporter.js';
+
+export interface PoolSettings {
+  connectionString: string;
+  max: number;
+  min: number;
+  acquireTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxLifetimeSeconds: number;
+  idleInTransactionTimeoutMs: number;
+  warnUsagePercent: number;
+  applicationName?: string;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  inUse: number;
+  waiting: number;
+  max: number;
+  usagePercent: number;
+}
+
+export interface PoolDeps {
+  logger: Logger;
+  reporter: ErrorReporter;
+}
+
+export function poolSettingsFromConfig(
+  config: {
+    POSTGRES_MAX_CONNECTIONS: number;
+    POSTGRES_MIN_CONNECTIONS: number;
+    POSTGRES_ACQUIRE_TIMEOUT_MS: number;
+    POSTGRES_STATEMENT_TIMEOUT_MS: number;
+    POSTGRES_IDLE_TIMEOUT_MS: number;
+    POSTGRES_MAX_LIFETIME_S: number;
+    POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
+    POSTGRES_POOL_WARN_USAGE_PERCENT: number;
+  },
+  connectionString: string,
+  applicationName = 'ai-admin-data',
+): PoolSettings {
+  return {
+    connectionString,
+    max: config.POSTGRES_MAX_CONNECTIONS,
+    min: config.POSTGRES_MIN_CONNECTIONS,
+    acquireTimeoutMs: config.POSTGRES_ACQUIRE_TIMEOUT_MS,
+    statementTimeoutMs: config.POSTGRES_STATEMENT_TIMEOUT_MS,
+    idleTimeoutMs: config.POSTGRES_IDLE_TIMEOUT_MS,
+    maxLifetimeSeconds: config.POSTGRES_MAX_LIFETIME_S,
+    idleInTransactionTimeoutMs: config.POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    warnUsagePercent: config.POSTGRES_POOL_WARN_USAGE_PERCENT,
+    applicationName,
+  };
+}
+
+export function getPoolStats(pool: pg.Pool): PoolStats {
+  const max = pool.options.max ?? 10;
+  const inUse = pool.totalCount - pool.idleCount;
+  return {
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    inUse,
+    waiting: pool.waitingCount,
+    max,
+    usagePercent: Math.round((inUse / max) * 100),
+  };
+}
+
+export function createPool(settings: PoolSettings, deps: PoolDeps): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: settings.connectionString,
+    max: settings.max,
+    min: settings.min,
+    connectionTimeoutMillis: settings.acquireTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    maxLifetimeSeconds: settings.maxLifetimeSeconds,
+    // Server side: the server cancels a statement past this, and ends sessions idle in a transaction.
+    statement_timeout: settings.statementTimeoutMs || undefined,
+    idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs || undefined,
+    // Client side backstop in case the server never answers (network partition).
+    query_timeout: settings.statementTimeoutMs ? settings.statementTimeoutMs + 5_000 : undefined,
+    application_name: settings.applicationName ?? 'ai-admin-data',
+    keepAlive: true,
+  });
+  const { logger, reporter } = deps;
+  let aboveWarnLevel = false;
+
+  pool.on('connect', (client) => {
+    // An error on a checked-out client surfaces to its query; without a listener
+    // the same error would also be emitted unhandled and crash the process.
+    client.on('error', (error) => logger.warn({ code: (error as { code?: string }).code }, 'database client error'));
+    logger.debug({ pool: getPoolStats(pool) }, 'database connection opened');
+  });
+  pool.on('acquire', () => {
+    const stats = getPoolStats(pool);
+    const above = stats.usagePercent > settings.warnUsagePercent;
+    if (above && !aboveWarnLevel) {
+      logger.warn({ pool: stats }, `database pool usage above ${settings.warnUsagePercent}%`);
+    }
+    aboveWarnLevel = above;
+  });
+  pool.on('release', () => {
+    aboveWarnLevel = getPoolStats(pool).usagePercent > settings.warnUsagePercent;
+  });
+  pool.on('remove', () => {
+    logger.debug({ pool: getPoolStats(pool) }, 'database connection closed');
+  });
+  // An idle client losing its server (restart, pg_terminate_backend) must never crash the process.
+  pool.on('error', (error) => {
+    logger.error({ code: (error as { code?: string }).code, err: { message: error.message } }, 'idle database connection failed');
+    reporter.report(error, { component: 'database', operation: 'pool.idle-client', level: 'warning' });
+  });
+  return pool;
+}
+
+/** Opens `min` connections now so the first request does not pay for the handshake. */
+export async function warmPool(pool: pg.Pool, min: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: min }, () => pool.connect()));
+  for (const client of clients) client.release();
+}

@@ -1,0 +1,113 @@
+/**
+ * Builds the Prisma client over the process pool (@prisma/adapter-pg, Rust-free
+ * client) with the "Prisma middleware" that Prisma 6 no longer has as `$use`:
+ * a query extension around every operation that times it, logs slow ones,
+ * reports failures to Sentry once (component=database) and rethrows them as
+ * typed domain errors.
+ */
+import type pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { mapDatabaseError } from './error-mapping.js';
+import { ErrorCode, type DataError } from './errors.js';
+import type { Logger } from '../observability/logger.js';
+import { markReported, type ErrorReporter } from '../observability/error-reporter.js';
+
+export interface OperationEvent {
+  model: string | undefined;
+  operation: string;
+  durationMs: number;
+  error?: DataError;
+}
+
+export interface DbClientDeps {
+  logger: Logger;
+  reporter: ErrorReporter;
+  slowQueryMs: number;
+  /** Called after every operation (metrics). Must not throw. */
+  onOperation?: (event: OperationEvent) => void;
+}
+
+/** Errors that are answers to bad input, not faults: not sent to Sentry. */
+const NOT_REPORTED = new Set<string>([ErrorCode.Validation, ErrorCode.NotFound]);
+/** Constraint refusals are reported as warnings: expected under races, worth seeing in bulk. */
+const WARNING_ONLY = new Set<string>([ErrorCode.UniqueViolation, ErrorCode.ForeignKeyViolation, ErrorCode.BookingConflict]);
+
+/**
+ * What is safe to say about an operation's arguments: the names of filter and
+ * data fields, row counts, paging and numeric ids. Never field values.
+ */
+export function describeArgs(args: unknown): Record<string, unknown> {
+  if (args === null || typeof args !== 'object') return {};
+  const record = args as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const where = record.where;
+  if (where && typeof where === 'object') {
+    out.filterKeys = Object.keys(where);
+    const id = (where as Record<string, unknown>).id;
+    if (typeof id === 'number') out.id = id;
+  }
+  const data = record.data ?? record.create;
+  if (Array.isArray(data)) out.count = data.length;
+  else if (data && typeof data === 'object') out.dataKeys = Object.keys(data);
+  if (typeof record.take === 'number') out.take = record.take;
+  if (typeof record.skip === 'number') out.skip = record.skip;
+  return out;
+}
+
+function withErrorForwarding(base: PrismaClient, deps: DbClientDeps) {
+  return base.$extends({
+    name: 'error-forwarding',
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        const started = performance.now();
+        try {
+          const result = await query(args);
+          const durationMs = performance.now() - started;
+          deps.onOperation?.({ model, operation, durationMs });
+          if (durationMs >= deps.slowQueryMs) {
+            deps.logger.warn({ model, operation, durationMs: Math.round(durationMs), ...describeArgs(args) }, 'slow database operation');
+          }
+          return result;
+        } catch (error) {
+          const durationMs = performance.now() - started;
+          const mapped = mapDatabaseError(error);
+          deps.onOperation?.({ model, operation, durationMs, error: mapped });
+          if (!NOT_REPORTED.has(mapped.code)) {
+            deps.reporter.report(error, {
+              component: 'database',
+              operation,
+              model: model ?? 'raw',
+              level: WARNING_ONLY.has(mapped.code) ? 'warning' : 'error',
+              tags: {
+                error_code: mapped.code,
+                prisma_code: mapped.prismaCode,
+                sqlstate: mapped.sqlState,
+                retryable: mapped.retryable,
+              },
+              context: { durationMs: Math.round(durationMs), ...describeArgs(args) },
+            });
+          }
+          // The domain error is what callers see; it is marked so no layer reports it again.
+          markReported(mapped);
+          throw mapped;
+        }
+      },
+    },
+  });
+}
+
+export function createDbClient(pool: pg.Pool, deps: DbClientDeps) {
+  // The pool is ours: the adapter must not end it, shutdown does (database.ts).
+  const adapter = new PrismaPg(pool, {
+    onPoolError: (error) => deps.logger.warn({ code: (error as { code?: string }).code }, 'database pool error'),
+  });
+  return withErrorForwarding(new PrismaClient({ adapter }), deps);
+}
+
+/** The application's database client. */
+export type Db = ReturnType<typeof createDbClient>;
+/** The client inside an interactive transaction (no $transaction, $connect, ...). */
+export type TxClient = Parameters<Extract<Parameters<Db['$transaction']>[0], (...args: never[]) => unknown>>[0];
+/** Either, for code that works inside or outside a transaction. */
+export type DbOrTx = Db | TxClient;

@@ -1,0 +1,103 @@
+/**
+ * withTransaction: Prisma's interactive $transaction with the rules every
+ * caller needs: commit on success, rollback on throw, the outer transaction
+ * reused by inner calls, serialization failures and deadlocks retried a
+ * bounded number of times with jittered backoff, the duration logged, and a
+ * failed transaction reported to Sentry once.
+ */
+import { mapDatabaseError } from './error-mapping.js';
+import { DataError, ErrorCode, isExpectedOutcome } from './errors.js';
+import type { Db, DbOrTx, TxClient } from './prisma-client.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { sentryReporter, type ErrorReporter } from '../observability/error-reporter.js';
+
+export type IsolationLevel = 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+
+export interface TransactionOptions {
+  /** Name for logs and Sentry. */
+  name?: string;
+  /** Longest the transaction may run, ms (Prisma `timeout`). */
+  timeout?: number;
+  /** Longest to wait for a connection, ms (Prisma `maxWait`); the pool's acquire timeout should not exceed it. */
+  maxWait?: number;
+  isolationLevel?: IsolationLevel;
+  /** Retries after a serialization failure or deadlock (default 3). */
+  maxRetries?: number;
+  /** First backoff, ms; doubled each retry, with full jitter. */
+  retryBaseDelayMs?: number;
+  logger?: Logger;
+  reporter?: ErrorReporter;
+}
+
+export const TRANSACTION_DEFAULTS = {
+  timeout: 15_000,
+  maxWait: 10_000,
+  maxRetries: 3,
+  retryBaseDelayMs: 20,
+} as const;
+
+/** A transaction client has no $transaction of its own. */
+export function isTransactionClient(db: DbOrTx): db is TxClient {
+  return !('$transaction' in db) || typeof (db as { $transaction?: unknown }).$transaction !== 'function';
+}
+
+/** Errors thrown by the caller's own code pass through untouched; database failures become DataErrors. */
+function normalise(error: unknown): unknown {
+  if (error instanceof DataError) return error;
+  const mapped = mapDatabaseError(error);
+  return mapped.code === ErrorCode.Database && !looksLikeDatabaseError(error) ? error : mapped;
+}
+
+function looksLikeDatabaseError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && (name.startsWith('PrismaClient') || name === 'DriverAdapterError' || name === 'DatabaseError');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  // Already inside a transaction: join it. Its owner commits, rolls back and retries.
+  if (isTransactionClient(db)) return fn(db);
+
+  const logger = options.logger ?? silentLogger;
+  const reporter = options.reporter ?? sentryReporter;
+  const maxRetries = options.maxRetries ?? TRANSACTION_DEFAULTS.maxRetries;
+  const baseDelay = options.retryBaseDelayMs ?? TRANSACTION_DEFAULTS.retryBaseDelayMs;
+  const name = options.name ?? 'transaction';
+  const started = performance.now();
+
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const result = await (db as Db).$transaction((tx) => fn(tx as TxClient), {
+        timeout: options.timeout ?? TRANSACTION_DEFAULTS.timeout,
+        maxWait: options.maxWait ?? TRANSACTION_DEFAULTS.maxWait,
+        ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
+      });
+      logger.debug({ transaction: name, attempt, durationMs: Math.round(performance.now() - started) }, 'transaction committed');
+      return result;
+    } catch (error) {
+      const failure = normalise(error);
+      const durationMs = Math.round(performance.now() - started);
+      const retryable = failure instanceof DataError && failure.code === ErrorCode.SerializationFailure;
+      if (retryable && attempt <= maxRetries) {
+        const delay = Math.random() * baseDelay * 2 ** (attempt - 1);
+        logger.info({ transaction: name, attempt, delayMs: Math.round(delay) }, 'transaction conflict, retrying');
+        await sleep(delay);
+        continue;
+      }
+      logger.warn(
+        { transaction: name, attempt, durationMs, code: failure instanceof DataError ? failure.code : 'APPLICATION_ERROR' },
+        'transaction rolled back',
+      );
+      if (!isExpectedOutcome(failure)) {
+        reporter.report(failure, {
+          component: 'database',
+          operation: 'transaction',
+          tags: { transaction: name, attempts: attempt, error_code: failure instanceof DataError ? failure.code : undefined },
+          context: { durationMs, attempts: attempt },
+        });
+      }
+      throw failure;
+    }
+  }
+}
