@@ -4,7 +4,7 @@
  * Entry points call this once and pass the pieces down.
  */
 import path from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
@@ -41,6 +41,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let embedded: EmbeddedPostgresHandle | undefined;
   let url = config.DATABASE_URL;
   if (!url) {
+    // A script run beside `npm start` (db:seed, cleanup) uses the server that is already up.
+    const running = await runningEmbeddedUrl(config);
+    if (running) {
+      logger.info({ port: config.EMBEDDED_PG_PORT }, 'using the embedded PostgreSQL that is already running');
+      url = running;
+    }
+  }
+  if (!url) {
     const dataDir = config.EMBEDDED_PG_DATA_DIR ?? path.join(projectRoot, '.data', 'postgres');
     const started = performance.now();
     embedded = await startEmbeddedPostgres({
@@ -76,6 +84,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     throw new DatabaseUnavailableError(`cannot connect to PostgreSQL${code ? ` (${code})` : ''}: ${describeConnectError(error)}`, { cause: error });
   }
   return { db, pool, embedded, close };
+}
+
+async function runningEmbeddedUrl(config: Config): Promise<string | undefined> {
+  const url = `postgresql://postgres:${encodeURIComponent(config.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/postgres`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function describeConnectError(error: unknown): string {

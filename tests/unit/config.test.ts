@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  test('when the environment is empty, then the documented defaults apply', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config).toMatchObject({
+      PORT: 3000,
+      POSTGRES_MAX_CONNECTIONS: 3,
+      POSTGRES_MIN_CONNECTIONS: 1,
+      POSTGRES_ACQUIRE_TIMEOUT_MS: 10_000,
+      POSTGRES_STATEMENT_TIMEOUT_MS: 60_000,
+      POSTGRES_MAX_LIFETIME_S: 3_600,
+      WHATSAPP_ENABLED: false,
+      CLEANUP_INTERVAL_HOURS: 6,
+    });
+  });
+
+  test('when DATABASE_URL is empty, then it counts as absent (embedded PostgreSQL)', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  test('when a value is invalid, then the error names the key and never echoes the value', () => {
+    const secret = 'mysql://admin:hunter2@db.internal/app';
+    expect(() => loadConfig({ DATABASE_URL: secret })).toThrow(ConfigError);
+    try {
+      loadConfig({ DATABASE_URL: secret, PORT: 'eighty' });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('DATABASE_URL');
+      expect(message).toContain('PORT');
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  test('when the minimum pool size exceeds the maximum, then the configuration is refused', () => {
+    expect(() => loadConfig({ POSTGRES_MIN_CONNECTIONS: '5', POSTGRES_MAX_CONNECTIONS: '3' })).toThrow(/POSTGRES_MIN_CONNECTIONS/);
+  });
+
+  test('when WHATSAPP_ENABLED is "true" or "1", then it is on', () => {
+    expect(loadConfig({ WHATSAPP_ENABLED: 'true' }).WHATSAPP_ENABLED).toBe(true);
+    expect(loadConfig({ WHATSAPP_ENABLED: '1' }).WHATSAPP_ENABLED).toBe(true);
+    expect(loadConfig({ WHATSAPP_ENABLED: 'false' }).WHATSAPP_ENABLED).toBe(false);
+  });
+});
