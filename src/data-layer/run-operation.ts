@@ -1,0 +1,87 @@
+/**
+ * The frame around every data-layer operation: validate the input with its
+ * zod schema, run the work, and turn the outcome into a Result.
+ *
+ * Reporting rule: an error the database layer already sent to Sentry (it marks
+ * what it reports) is not sent again; expected outcomes (validation, not
+ * found, conflicts) are never sent; anything else is sent once here with
+ * component=data-layer, operation=<method> and the method's safe context.
+ */
+import type { z } from 'zod';
+import { DataError, ValidationError, isExpectedOutcome } from '../db/errors.js';
+import { markReported, wasReported, type ErrorReporter } from '../observability/error-reporter.js';
+import type { Logger } from '../observability/logger.js';
+import { fail, ok, type Result } from './result.js';
+
+export interface OperationDeps {
+  reporter: ErrorReporter;
+  logger: Logger;
+}
+
+/** Safe facts about a call for logs and Sentry: ids, counts, filter keys. Never personal values. */
+export type OperationContext = Record<string, string | number | boolean | string[] | undefined>;
+
+/** zod issues as one line naming where each problem is (e.g. "clients.417.phone"), never the value. */
+export function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function validationFailure(issues: z.core.$ZodIssue[]): ValidationError {
+  const fields = [...new Set(issues.map((issue) => issue.path.join('.')).filter((path) => path.length > 0))];
+  return new ValidationError(`invalid input: ${describeIssues(issues)}`, { fields });
+}
+
+export async function runOperation<S extends z.ZodType, T>(
+  deps: OperationDeps,
+  operation: string,
+  schema: S,
+  input: unknown,
+  context: (parsed: z.output<S>) => OperationContext,
+  work: (parsed: z.output<S>) => Promise<T>,
+): Promise<Result<T>> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) return fail(validationFailure(parsed.error.issues).toJSON());
+  try {
+    return ok(await work(parsed.data));
+  } catch (error) {
+    return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data)));
+  }
+}
+
+function safeContext<I>(context: (parsed: I) => OperationContext, parsed: I): OperationContext {
+  try {
+    return context(parsed);
+  } catch {
+    return {};
+  }
+}
+
+function handleFailure(deps: OperationDeps, operation: string, error: unknown, context: OperationContext) {
+  if (error instanceof DataError) {
+    if (isExpectedOutcome(error)) {
+      deps.logger.debug({ operation, code: error.code }, 'data-layer operation refused');
+    } else {
+      report(deps, operation, error, context, error.code);
+      deps.logger.warn({ operation, code: error.code, retryable: error.retryable }, 'data-layer operation failed');
+    }
+    return error.toJSON();
+  }
+  // Not a domain error: a bug or an unmapped failure. The caller gets a generic answer, Sentry the details.
+  report(deps, operation, error, context, 'INTERNAL_ERROR');
+  deps.logger.error({ operation, errorName: (error as { name?: unknown } | null)?.name }, 'data-layer operation crashed');
+  return { code: 'INTERNAL_ERROR' as const, message: 'an unexpected error occurred', retryable: false };
+}
+
+function report(deps: OperationDeps, operation: string, error: unknown, context: OperationContext, code: string): void {
+  if (wasReported(error)) return;
+  deps.reporter.report(error, {
+    component: 'data-layer',
+    operation,
+    tags: { backend: 'postgres', error_code: code },
+    context,
+  });
+  markReported(error);
+}

@@ -1,0 +1,45 @@
+/** Building blocks shared by the operation schemas. */
+import { z } from 'zod';
+import { tryNormalizePhone } from '../../domain/phone.js';
+
+/** Database ids and CRM ids: positive 32-bit integers (the columns are INTEGER). */
+export const id = z.number().int().positive().max(2_147_483_647);
+
+/** A phone as typed; parsed to E.164 digits. The value is never echoed in the message. */
+export const phone = z.string().transform((value, ctx) => {
+  const digits = tryNormalizePhone(value);
+  if (digits === null) {
+    ctx.addIssue({ code: 'custom', message: 'not a valid phone number' });
+    return z.NEVER;
+  }
+  return digits;
+});
+
+/** A calendar day, YYYY-MM-DD, that really exists (no 2026-02-30). */
+export const isoDate = z.iso.date();
+
+/** An instant: a Date or an ISO 8601 string with an offset. */
+export const instant = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((value) => new Date(value));
+
+/** Any JSON value (what a JSONB column can hold). */
+export const jsonValue = z.json();
+/** A JSON object (settings, raw CRM payloads, dialog state). */
+export const jsonObject = z.record(z.string(), z.json());
+
+export const limit = (fallback: number, max: number) => z.number().int().positive().max(max).default(fallback);
+
+/** Decimal money amounts: a number or a numeric string, two decimals at most in the column. */
+export const money = z.union([z.number().finite().nonnegative(), z.string().regex(/^\d{1,10}(\.\d{1,2})?$/)]);
+
+/** Refuses two rows with the same key in one bulk write (one statement cannot touch a row twice). */
+export function uniqueBy<T>(key: (row: T) => string) {
+  return (rows: T[], ctx: z.RefinementCtx) => {
+    const seen = new Map<string, number>();
+    rows.forEach((row, index) => {
+      const k = key(row);
+      const first = seen.get(k);
+      if (first === undefined) seen.set(k, index);
+      else ctx.addIssue({ code: 'custom', path: [index], message: `duplicates the key of row ${first}` });
+    });
+  };
+}

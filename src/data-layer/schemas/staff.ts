@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { id, isoDate, uniqueBy } from './common.js';
+
+export const getStaffByIdInput = z.object({ staffId: id });
+
+/** Without a date: the salon's staff. With a date: who can still take a booking that day (for the service, if given). */
+export const getStaffInput = z
+  .object({ companyId: id, includeInactive: z.boolean().default(false), date: isoDate.optional(), serviceId: id.optional() })
+  .refine((v) => v.serviceId === undefined || v.date !== undefined, { message: 'serviceId needs a date', path: ['date'] });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM');
+export const timeInterval = z
+  .object({ from: hhmm, to: hhmm })
+  .refine((i) => i.from < i.to, { message: 'from must be before to', path: ['to'] });
+
+export const getStaffSchedulesInput = z
+  .object({ companyId: id, staffId: id.optional(), from: isoDate, to: isoDate })
+  .refine((v) => v.from <= v.to, { message: 'from is after to', path: ['to'] });
+
+export const getStaffScheduleInput = z.object({ staffId: id, date: isoDate });
+
+export const scheduleFields = z.object({
+  staffId: id,
+  date: isoDate,
+  isWorking: z.boolean().default(true),
+  workingIntervals: z.array(timeInterval).max(48).default([]),
+  freeSlots: z.array(z.json()).max(1_000).default([]),
+});
+export type ScheduleFields = z.output<typeof scheduleFields>;
+
+export const upsertStaffSchedulesInput = z.object({
+  schedules: z.array(scheduleFields).min(1).max(50_000).superRefine(uniqueBy((s) => `${s.staffId}/${s.date}`)),
+});
