@@ -49,6 +49,8 @@ export const configSchema = z.object({
   SENTRY_FLUSH_TIMEOUT_MS: int(2_000, 0),
 
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
+  SHUTDOWN_READINESS_DELAY_MS: int(0, 0, 60_000),
+  METRICS_DB_TIMEOUT_MS: int(1_000, 50, 60_000),
   HTTP_BODY_LIMIT: z.string().default('256kb'),
 
   DIALOG_CONTEXT_MAX_BYTES: int(64 * 1024, 1),

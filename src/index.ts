@@ -1,17 +1,15 @@
 /**
  * The API process. Started with `node --import ./dist/instrument.js dist/index.js`;
  * the import below keeps Sentry first when it is run any other way.
+ * Everything is built by composeApi; this file only handles signals and the
+ * one-line exit reasons (port taken, database unreachable, bad configuration).
  */
 import './instrument.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { sentryReporter } from './observability/error-reporter.js';
-import { openDatabase } from './db/database.js';
-import { createApp } from './api/app.js';
-import { healthRouter, type Lifecycle } from './api/routes/health.js';
-import { ReadinessProbe } from './api/readiness.js';
-import { startServer, stopServer } from './api/server.js';
-import { createShutdown, exitWithReason } from './lifecycle.js';
+import { composeApi } from './api/compose-api.js';
+import { exitWithReason } from './lifecycle.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -19,34 +17,15 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig();
     logger = createLogger({ level: config.LOG_LEVEL });
-    const database = await openDatabase({ config, logger, reporter: sentryReporter, applicationName: 'ai-admin-data-api' });
-    const lifecycle: Lifecycle = { shuttingDown: false };
-    const probe = new ReadinessProbe(database.pool);
-    const app = createApp({
-      routers: [healthRouter(probe, lifecycle)],
-      logger,
-      reporter: sentryReporter,
-      bodyLimit: config.HTTP_BODY_LIMIT,
-    });
-    const { server, address } = await startServer(app, config.PORT, config.HOST).catch(async (error: unknown) => {
-      await database.close();
-      throw error;
-    });
-    const shutdown = createShutdown(
-      logger,
-      [
-        { name: 'readiness', run: () => void (lifecycle.shuttingDown = true) },
-        { name: 'http', run: () => stopServer(server, config.SHUTDOWN_TIMEOUT_MS) },
-        { name: 'database', run: () => database.close() },
-      ],
-      config.SENTRY_FLUSH_TIMEOUT_MS,
-    );
+    // Extra routers (the WhatsApp health router, data-layer routes) are passed
+    // here as composeApi's `extraRouters` option.
+    const api = await composeApi(config, logger, sentryReporter);
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
+      process.once(signal, () => void api.shutdown(signal).then(() => process.exit(0)));
     }
     logger.info(
-      { port: address.port, embeddedDatabase: Boolean(database.embedded), startupMs: Math.round(performance.now() - started) },
-      `ai-admin-data listening on port ${address.port}`,
+      { port: api.address.port, embeddedDatabase: Boolean(api.database.embedded), startupMs: Math.round(performance.now() - started) },
+      `ai-admin-data listening on port ${api.address.port}`,
     );
   } catch (error) {
     exitWithReason(logger, error);

@@ -1,0 +1,116 @@
+/**
+ * Builds the whole API process from its configuration: database, metrics,
+ * routes, HTTP server, and the shutdown that takes them down in order.
+ * src/index.ts is a thin entry around this; tests call it in-process.
+ *
+ * Shutdown order (each step bounded, a failing step does not stop the rest):
+ *  1. readiness answers 503, and keeps answering for SHUTDOWN_READINESS_DELAY_MS
+ *     while the listener is still open, so load balancers stop sending traffic;
+ *  2. the server stops accepting and drains in-flight requests (SHUTDOWN_TIMEOUT_MS,
+ *     then the remaining sockets are closed);
+ *  3. Prisma disconnects; 4. the pool ends (after the requests that use it);
+ *  5. Sentry flushes (SENTRY_FLUSH_TIMEOUT_MS), while the process can still send;
+ *  6. the embedded PostgreSQL stops, if this process started it.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import * as Sentry from '@sentry/node';
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { ErrorReporter } from '../observability/error-reporter.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { createShutdown } from '../lifecycle.js';
+import { createApp } from './app.js';
+import { ReadinessProbe } from './readiness.js';
+import { healthRouter, type Lifecycle } from './routes/health.js';
+import { metricsRouter } from './routes/metrics.js';
+import { startServer, stopServer } from './server.js';
+
+/** What extra routers get to build on. */
+export interface ApiParts {
+  config: Config;
+  logger: Logger;
+  reporter: ErrorReporter;
+  database: Database;
+  metrics: Metrics;
+  probe: ReadinessProbe;
+  lifecycle: Lifecycle;
+}
+
+export interface ComposeApiOptions {
+  /**
+   * EXTRA ROUTERS GO HERE: e.g. the WhatsApp health router (issue 5) or the
+   * data-layer routes. Mounted after /health and /metrics, before the 404.
+   */
+  extraRouters?: (parts: ApiParts) => Router[] | Promise<Router[]>;
+  /** Replaces Sentry.flush (tests). */
+  flushReporter?: (timeoutMs: number) => Promise<unknown>;
+}
+
+export interface ComposedApi {
+  address: AddressInfo;
+  /** Runs once; later calls return the same promise. Does not exit the process. */
+  shutdown: (reason: string) => Promise<void>;
+  /** For in-process tests and the entry's log line. */
+  database: Database;
+  metrics: Metrics;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function composeApi(
+  config: Config,
+  logger: Logger,
+  reporter: ErrorReporter,
+  options: ComposeApiOptions = {},
+): Promise<ComposedApi> {
+  const metrics = createMetrics({ databaseTimeoutMs: config.METRICS_DB_TIMEOUT_MS });
+  const database = await openDatabase({
+    config,
+    logger,
+    reporter,
+    applicationName: 'ai-admin-data-api',
+    onOperation: metrics.onOperation,
+  });
+  metrics.registerPool(database.pool);
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const probe = new ReadinessProbe(database.pool);
+
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    const parts: ApiParts = { config, logger, reporter, database, metrics, probe, lifecycle };
+    const extra = (await options.extraRouters?.(parts)) ?? [];
+    const app = createApp({
+      routers: [healthRouter(probe, lifecycle), metricsRouter(metrics.registry), ...extra],
+      logger,
+      reporter,
+      bodyLimit: config.HTTP_BODY_LIMIT,
+    });
+    server = await startServer(app, config.PORT, config.HOST);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const flush = options.flushReporter ?? ((ms: number) => Sentry.flush(ms));
+  const shutdown = createShutdown(
+    logger,
+    [
+      {
+        name: 'readiness',
+        run: async () => {
+          lifecycle.shuttingDown = true;
+          if (config.SHUTDOWN_READINESS_DELAY_MS > 0) await sleep(config.SHUTDOWN_READINESS_DELAY_MS);
+        },
+      },
+      { name: 'http', run: () => stopServer(server.server, config.SHUTDOWN_TIMEOUT_MS) },
+      { name: 'prisma', run: () => database.db.$disconnect() },
+      { name: 'pool', run: () => database.pool.end() },
+      { name: 'sentry', run: async () => void (await flush(config.SENTRY_FLUSH_TIMEOUT_MS)) },
+      { name: 'embedded database', run: () => database.embedded?.stop() },
+    ],
+    config.SENTRY_FLUSH_TIMEOUT_MS,
+  );
+  return { address: server.address, shutdown, database, metrics };
+}
