@@ -28,6 +28,8 @@ export interface DataErrorOptions {
   cause?: unknown;
   /** Columns involved (unique / foreign key violations), or the invalid input fields. */
   fields?: string[] | undefined;
+  /** Index of the input row that failed (bulk writes). */
+  rowIndex?: number | undefined;
 }
 
 export class DataError extends Error {
@@ -37,6 +39,7 @@ export class DataError extends Error {
   readonly sqlState: string | undefined;
   readonly prismaCode: string | undefined;
   readonly fields: string[] | undefined;
+  readonly rowIndex: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: DataErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -45,6 +48,7 @@ export class DataError extends Error {
     this.sqlState = options.sqlState;
     this.prismaCode = options.prismaCode;
     this.fields = options.fields;
+    this.rowIndex = options.rowIndex;
   }
 
   /** The shape the facade returns and the HTTP layer sends: no cause, no SQL, no values. */
@@ -150,4 +154,23 @@ export function isExpectedOutcome(error: unknown): boolean {
       error.code as never,
     )
   );
+}
+
+/**
+ * The same kind of error with a more precise message (e.g. which input row of
+ * a bulk write failed). The original stays as `cause`, so an error already
+ * reported to Sentry is recognised as reported (wasReported follows causes).
+ */
+export function restateDataError(error: DataError, message: string, extra: { rowIndex?: number | undefined } = {}): DataError {
+  const options: DataErrorOptions = {
+    retryable: error.retryable,
+    sqlState: error.sqlState,
+    prismaCode: error.prismaCode,
+    fields: error.fields,
+    rowIndex: extra.rowIndex ?? error.rowIndex,
+    cause: error,
+  };
+  if (error.constructor === DataError) return new DataError(error.code, message, options);
+  const Subclass = error.constructor as new (message: string, options: DataErrorOptions) => DataError;
+  return new Subclass(message, options);
 }

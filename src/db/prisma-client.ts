@@ -12,6 +12,7 @@ import { mapDatabaseError } from './error-mapping.js';
 import { ErrorCode, type DataError } from './errors.js';
 import type { Logger } from '../observability/logger.js';
 import { markReported, type ErrorReporter } from '../observability/error-reporter.js';
+import { currentOperationLabel } from './operation-label.js';
 
 export interface OperationEvent {
   model: string | undefined;
@@ -59,21 +60,26 @@ function withErrorForwarding(base: PrismaClient, deps: DbClientDeps) {
   return base.$extends({
     name: 'error-forwarding',
     query: {
-      async $allOperations({ model, operation, args, query }) {
+      async $allOperations({ model: prismaModel, operation: prismaOperation, args, query }) {
         const started = performance.now();
+        // Raw SQL from a repository carries the repository's model and method (operation-label.ts).
+        const label = prismaModel ? undefined : currentOperationLabel();
+        const model = label?.model ?? prismaModel;
+        const operation = label?.operation ?? prismaOperation;
+        const describe = () => (label ? { ...label.context } : describeArgs(args));
         try {
           const result = await query(args);
           const durationMs = performance.now() - started;
           deps.onOperation?.({ model, operation, durationMs });
           if (durationMs >= deps.slowQueryMs) {
-            deps.logger.warn({ model, operation, durationMs: Math.round(durationMs), ...describeArgs(args) }, 'slow database operation');
+            deps.logger.warn({ model, operation, durationMs: Math.round(durationMs), ...describe() }, 'slow database operation');
           }
           return result;
         } catch (error) {
           const durationMs = performance.now() - started;
           const mapped = mapDatabaseError(error);
           deps.onOperation?.({ model, operation, durationMs, error: mapped });
-          if (!NOT_REPORTED.has(mapped.code)) {
+          if (!NOT_REPORTED.has(mapped.code) && label?.report !== false) {
             deps.reporter.report(error, {
               component: 'database',
               operation,
@@ -85,7 +91,7 @@ function withErrorForwarding(base: PrismaClient, deps: DbClientDeps) {
                 sqlstate: mapped.sqlState,
                 retryable: mapped.retryable,
               },
-              context: { durationMs: Math.round(durationMs), ...describeArgs(args) },
+              context: { durationMs: Math.round(durationMs), ...describe() },
             });
           }
           // The domain error is what callers see; it is marked so no layer reports it again.

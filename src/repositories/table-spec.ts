@@ -1,0 +1,26 @@
+/**
+ * How a repository's rows map to one table: field -> column and SQL type.
+ * Every identifier in generated SQL comes from a TableSpec, never from input.
+ */
+
+export type ColumnType = 'int' | 'bigint' | 'text' | 'bool' | 'numeric' | 'timestamptz' | 'date' | 'jsonb' | 'enum';
+
+export interface ColumnSpec {
+  column: string;
+  type: ColumnType;
+  /** PostgreSQL enum type name, required when type is 'enum'. */
+  enumType?: string;
+}
+
+export interface TableSpec<Row> {
+  /** Table name, e.g. 'clients'. */
+  table: string;
+  /** Prisma model name, e.g. 'Client' (Sentry tag `model`). */
+  model: string;
+  columns: { [K in keyof Row]: ColumnSpec };
+  primaryKey: (keyof Row & string)[];
+  /** Fields the database fills (id, createdAt, updatedAt): never written from input, except as conflict fields. */
+  generated?: (keyof Row & string)[];
+  /** The field set to now() on a real change by upsert/bulkUpsert; defaults to 'updatedAt' when the table has it. */
+  updatedAtField?: keyof Row & string;
+}
