@@ -72,6 +72,8 @@ export const SqlState = {
   InvalidDatetimeFormat: '22007',
   UntranslatableCharacter: '22P05',
   CharacterNotInRepertoire: '22021',
+  CardinalityViolation: '21000',
+  InvalidColumnReference: '42P10',
 } as const;
 
 interface ErrorFacts {
@@ -183,6 +185,12 @@ export function mapDatabaseError(error: unknown): DataError {
     case SqlState.UntranslatableCharacter:
     case SqlState.CharacterNotInRepertoire:
       return new ValidationError('a value has the wrong type, format or size for its column', codes);
+    case SqlState.CardinalityViolation:
+      // e.g. ON CONFLICT DO UPDATE reaching one row twice: the input repeats a key.
+      return new ValidationError('the input repeats the same key within one statement', codes);
+    case SqlState.InvalidColumnReference:
+      // ON CONFLICT columns without a matching unique index: a programming error, reported.
+      return new DatabaseError('the conflict fields do not match a unique index of the table', codes);
     default:
       break;
   }
