@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant, jsonObject, limit, money, phone, uniqueBy } from './common.js';
+import { id, instant, jsonObject, limit, money, phone } from './common.js';
 
 export const appointmentStatus = z.enum(['pending', 'confirmed', 'cancelled', 'completed', 'no_show']);
 
@@ -40,6 +40,6 @@ export const upsertClientInput = clientFields.extend({ companyId: id });
 
 export const upsertClientsInput = z.object({
   companyId: id,
-  clients: z.array(clientFields).min(1).max(50_000).superRefine(uniqueBy((c) => c.phone)),
+  clients: z.array(clientFields).min(1).max(50_000),
 });
 

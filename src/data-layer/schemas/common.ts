@@ -30,16 +30,3 @@ export const limit = (fallback: number, max: number) => z.number().int().positiv
 
 /** Decimal money amounts: a number or a numeric string, two decimals at most in the column. */
 export const money = z.union([z.number().finite().nonnegative(), z.string().regex(/^\d{1,10}(\.\d{1,2})?$/)]);
-
-/** Refuses two rows with the same key in one bulk write (one statement cannot touch a row twice). */
-export function uniqueBy<T>(key: (row: T) => string) {
-  return (rows: T[], ctx: z.RefinementCtx) => {
-    const seen = new Map<string, number>();
-    rows.forEach((row, index) => {
-      const k = key(row);
-      const first = seen.get(k);
-      if (first === undefined) seen.set(k, index);
-      else ctx.addIssue({ code: 'custom', path: [index], message: `duplicates the key of row ${first}` });
-    });
-  };
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, jsonObject, money, uniqueBy } from './common.js';
+import { id, jsonObject, money } from './common.js';
 
 export const getServicesInput = z.object({ companyId: id, includeInactive: z.boolean().default(false) });
 export const getServiceByIdInput = z.object({ serviceId: id });
@@ -26,5 +26,5 @@ export type ServiceFields = z.output<typeof serviceFields>;
 
 export const upsertServicesInput = z.object({
   companyId: id,
-  services: z.array(serviceFields).min(1).max(50_000).superRefine(uniqueBy((s) => String(s.crmId))),
+  services: z.array(serviceFields).min(1).max(50_000),
 });

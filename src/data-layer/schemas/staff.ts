@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDate, uniqueBy } from './common.js';
+import { id, isoDate } from './common.js';
 
 export const getStaffByIdInput = z.object({ staffId: id });
 
@@ -29,5 +29,5 @@ export const scheduleFields = z.object({
 export type ScheduleFields = z.output<typeof scheduleFields>;
 
 export const upsertStaffSchedulesInput = z.object({
-  schedules: z.array(scheduleFields).min(1).max(50_000).superRefine(uniqueBy((s) => `${s.staffId}/${s.date}`)),
+  schedules: z.array(scheduleFields).min(1).max(50_000),
 });

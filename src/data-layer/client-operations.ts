@@ -1,0 +1,76 @@
+/** Clients of a salon and their appointments. */
+import type { z } from 'zod';
+import type { DataLayerContext } from './context.js';
+import { runOperation } from './run-operation.js';
+import {
+  getClientAppointmentsInput,
+  getClientByIdInput,
+  getClientByPhoneInput,
+  getUpcomingAppointmentsInput,
+  searchClientsByNameInput,
+  upsertClientInput,
+  upsertClientsInput,
+} from './schemas/clients.js';
+
+export function getClientByPhone(ctx: DataLayerContext, input: z.input<typeof getClientByPhoneInput>) {
+  return runOperation(ctx, 'getClientByPhone', getClientByPhoneInput, input, (i) => ({ companyId: i.companyId }), (i) =>
+    ctx.repositories.clients.findByPhone(i.companyId, i.phone),
+  );
+}
+
+export function getClientById(ctx: DataLayerContext, input: z.input<typeof getClientByIdInput>) {
+  return runOperation(ctx, 'getClientById', getClientByIdInput, input, (i) => ({ clientId: i.clientId }), (i) =>
+    ctx.repositories.clients.findById(i.clientId),
+  );
+}
+
+export function getClientAppointments(ctx: DataLayerContext, input: z.input<typeof getClientAppointmentsInput>) {
+  return runOperation(
+    ctx,
+    'getClientAppointments',
+    getClientAppointmentsInput,
+    input,
+    (i) => ({ clientId: i.clientId, filterKeys: ['from', 'to', 'status'].filter((k) => i[k as 'from'] !== undefined), limit: i.limit }),
+    (i) => ctx.repositories.clients.findAppointments(i.clientId, { from: i.from, to: i.to, status: i.status, limit: i.limit }),
+  );
+}
+
+export function getUpcomingAppointments(ctx: DataLayerContext, input: z.input<typeof getUpcomingAppointmentsInput>) {
+  return runOperation(ctx, 'getUpcomingAppointments', getUpcomingAppointmentsInput, input, (i) => ({ clientId: i.clientId }), (i) =>
+    ctx.repositories.clients.findUpcomingAppointments(i.clientId, ctx.now(), i.limit),
+  );
+}
+
+export function searchClientsByName(ctx: DataLayerContext, input: z.input<typeof searchClientsByNameInput>) {
+  return runOperation(
+    ctx,
+    'searchClientsByName',
+    searchClientsByNameInput,
+    input,
+    (i) => ({ companyId: i.companyId, limit: i.limit, queryLength: i.query.length }),
+    (i) => ctx.repositories.clients.searchByName(i.companyId, i.query, i.limit),
+  );
+}
+
+export function upsertClient(ctx: DataLayerContext, input: z.input<typeof upsertClientInput>) {
+  return runOperation(
+    ctx,
+    'upsertClient',
+    upsertClientInput,
+    input,
+    (i) => ({ companyId: i.companyId, crmId: i.crmId ?? undefined, fields: Object.keys(i) }),
+    ({ companyId, ...fields }) => ctx.repositories.clients.upsertByPhone(companyId, fields),
+  );
+}
+
+/** All batches in one transaction: a failure leaves none of them applied, so `success` always means "all written". */
+export function upsertClients(ctx: DataLayerContext, input: z.input<typeof upsertClientsInput>) {
+  return runOperation(
+    ctx,
+    'upsertClients',
+    upsertClientsInput,
+    input,
+    (i) => ({ companyId: i.companyId, count: i.clients.length }),
+    (i) => ctx.transaction('upsertClients', (repositories) => repositories.clients.bulkUpsertByPhone(i.companyId, i.clients)),
+  );
+}

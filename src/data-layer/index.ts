@@ -1,0 +1,4 @@
+export { DataLayer } from './data-layer.js';
+export { createDataLayer, DATA_LAYER_DEFAULTS, type DataLayerDeps } from './create-data-layer.js';
+export type { Result, ResultError } from './result.js';
+export type { DataLayerContext, DataLayerSettings } from './context.js';

@@ -1,0 +1,71 @@
+/**
+ * The salon's services. Lists are ordered as the CRM shows them: weight
+ * descending (a higher weight is shown first, as in YCLIENTS), then title.
+ */
+import type { DbOrTx } from '../db/prisma-client.js';
+import { Prisma, type Service } from '../generated/prisma/client.js';
+import { BaseRepository, type BulkUpsertResult, type Filters, type OrderBy, type RepositoryDeps } from './base-repository.js';
+import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { serviceTable } from './table-specs.js';
+
+export interface ServiceInput {
+  crmId: number;
+  title: string;
+  categoryId?: number | null | undefined;
+  categoryTitle?: string | null | undefined;
+  priceMin?: number | string | null | undefined;
+  priceMax?: number | string | null | undefined;
+  duration?: number | undefined;
+  isActive?: boolean | undefined;
+  weight?: number | undefined;
+  raw?: Record<string, unknown> | undefined;
+}
+
+export interface ServiceListOptions {
+  /** Inactive services are hidden unless asked for. */
+  includeInactive?: boolean | undefined;
+}
+
+const CATALOGUE_ORDER: OrderBy<Service>[] = [{ field: 'weight', direction: 'desc' }, { field: 'title' }, { field: 'id' }];
+
+export class ServiceRepository extends BaseRepository<Service> {
+  constructor(db: DbOrTx, deps: RepositoryDeps = {}) {
+    super(db, serviceTable, deps);
+  }
+
+  findById(id: number): Promise<Service | null> {
+    return this.findOne({ id });
+  }
+
+  findByCompany(companyId: number, options: ServiceListOptions = {}): Promise<Service[]> {
+    return this.findMany(this.listFilters({ companyId }, options), { orderBy: CATALOGUE_ORDER });
+  }
+
+  findByCategory(companyId: number, categoryId: number, options: ServiceListOptions = {}): Promise<Service[]> {
+    return this.findMany(this.listFilters({ companyId, categoryId }, options), { orderBy: CATALOGUE_ORDER });
+  }
+
+  /** Services of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
+  bulkUpsertForCompany(companyId: number, inputs: ServiceInput[]): Promise<BulkUpsertResult> {
+    const rows = inputs.map((input) => toRow(companyId, input));
+    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
+  }
+
+  private listFilters(filters: Filters<Service>, options: ServiceListOptions): Filters<Service> {
+    return options.includeInactive ? filters : { ...filters, isActive: true };
+  }
+}
+
+const decimal = (value: number | string | null | undefined) =>
+  value === undefined ? undefined : value === null ? null : new Prisma.Decimal(value);
+
+function toRow(companyId: number, input: ServiceInput): Partial<Service> {
+  const { priceMin, priceMax, raw, ...rest } = input;
+  return {
+    ...rest,
+    companyId,
+    priceMin: decimal(priceMin),
+    priceMax: decimal(priceMax),
+    raw: raw as Prisma.JsonObject | undefined,
+  } as Partial<Service>;
+}
