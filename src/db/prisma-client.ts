@@ -13,6 +13,7 @@ import { ErrorCode, type DataError } from './errors.js';
 import type { Logger } from '../observability/logger.js';
 import { markReported, type ErrorReporter } from '../observability/error-reporter.js';
 import { currentOperationLabel } from './operation-label.js';
+import { guardTransactionRelease } from './transaction-release-guard.js';
 
 export interface OperationEvent {
   model: string | undefined;
@@ -105,9 +106,12 @@ function withErrorForwarding(base: PrismaClient, deps: DbClientDeps) {
 
 export function createDbClient(pool: pg.Pool, deps: DbClientDeps) {
   // The pool is ours: the adapter must not end it, shutdown does (database.ts).
-  const adapter = new PrismaPg(pool, {
-    onPoolError: (error) => deps.logger.warn({ code: (error as { code?: string }).code }, 'database pool error'),
-  });
+  // The guard releases, and discards, connections whose COMMIT/ROLLBACK failed: Prisma 6.19 leaks them (transaction-release-guard.ts).
+  const adapter = guardTransactionRelease(
+    new PrismaPg(pool, {
+      onPoolError: (error) => deps.logger.warn({ code: (error as { code?: string }).code }, 'database pool error'),
+    }),
+  );
   return withErrorForwarding(new PrismaClient({ adapter }), deps);
 }
 
