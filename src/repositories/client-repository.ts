@@ -41,7 +41,7 @@ export class ClientRepository extends BaseRepository<Client> {
   }
 
   /** Accepts the formats people type (+7 (999) 123-45-67, 8999..., 7999...); an impossible number is a ValidationError. */
-  findByPhone(companyId: number, phone: string): Promise<Client | null> {
+  async findByPhone(companyId: number, phone: string): Promise<Client | null> {
     return this.findOne({ companyId, phone: normalizePhone(phone) });
   }
 
@@ -50,7 +50,7 @@ export class ClientRepository extends BaseRepository<Client> {
   }
 
   /** Case-insensitive substring match on the name; the user's text matches literally (%, _ escaped). */
-  searchByName(companyId: number, text: string, limit = 20): Promise<Client[]> {
+  async searchByName(companyId: number, text: string, limit = 20): Promise<Client[]> {
     const query = text.trim();
     if (query.length === 0) throw new ValidationError('the search text is empty', { fields: ['query'] });
     return this.findMany({ companyId, name: { ilike: `%${escapeLike(query)}%` } }, { orderBy: [{ field: 'name' }, { field: 'id' }], limit });
@@ -71,12 +71,12 @@ export class ClientRepository extends BaseRepository<Client> {
   }
 
   /** Inserts the client or updates the one with the same phone in the salon; unchanged rows are not touched. */
-  upsertByPhone(companyId: number, input: ClientInput): Promise<Client> {
+  async upsertByPhone(companyId: number, input: ClientInput): Promise<Client> {
     return this.upsert(toRow(companyId, input), ['companyId', 'phone']);
   }
 
   /** Many clients of one salon by phone, in batches; run it in a transaction to make the whole call atomic. */
-  bulkUpsertByPhone(companyId: number, inputs: ClientInput[]): Promise<BulkUpsertResult> {
+  async bulkUpsertByPhone(companyId: number, inputs: ClientInput[]): Promise<BulkUpsertResult> {
     const rows = inputs.map((input, index) => toRow(companyId, input, `clients[${index}].phone`));
     return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'phone']));
   }

@@ -22,7 +22,7 @@ export class CompanyRepository extends BaseRepository<Company> {
   }
 
   /** Creates the salon or updates the given fields; an unchanged salon is not touched. */
-  upsertCompany(input: CompanyInput): Promise<Company> {
+  async upsertCompany(input: CompanyInput): Promise<Company> {
     const { settings, ...rest } = input;
     return this.upsert({ ...rest, settings: settings as Prisma.JsonObject | undefined }, ['id']);
   }

@@ -46,7 +46,7 @@ export class ServiceRepository extends BaseRepository<Service> {
   }
 
   /** Services of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
-  bulkUpsertForCompany(companyId: number, inputs: ServiceInput[]): Promise<BulkUpsertResult> {
+  async bulkUpsertForCompany(companyId: number, inputs: ServiceInput[]): Promise<BulkUpsertResult> {
     const rows = inputs.map((input) => toRow(companyId, input));
     return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
   }

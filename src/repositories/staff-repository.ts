@@ -104,7 +104,7 @@ export class StaffRepository extends BaseRepository<Staff> {
   }
 
   /** Staff of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
-  bulkUpsertForCompany(companyId: number, inputs: StaffInput[]): Promise<BulkUpsertResult> {
+  async bulkUpsertForCompany(companyId: number, inputs: StaffInput[]): Promise<BulkUpsertResult> {
     const rows = inputs.map(({ rating, raw, ...rest }) =>
       ({
         ...rest,

@@ -64,7 +64,7 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
   }
 
   /** Upserts per (staff, date); run it in a transaction to make the whole call atomic. */
-  bulkUpsertSchedules(inputs: ScheduleInput[]): Promise<BulkUpsertResult> {
+  async bulkUpsertSchedules(inputs: ScheduleInput[]): Promise<BulkUpsertResult> {
     const rows = inputs.map(
       ({ date, workingIntervals, freeSlots, ...rest }) =>
         ({
