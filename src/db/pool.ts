@@ -6,6 +6,7 @@
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
+import { reuseConnectionsAfterStatementErrors } from './pool-query-reuse.js';
 
 export interface PoolSettings {
   connectionString: string;
@@ -91,6 +92,8 @@ export function createPool(settings: PoolSettings, deps: PoolDeps): pg.Pool {
     application_name: settings.applicationName ?? 'ai-admin-data',
     keepAlive: true,
   });
+  // A failed statement must not cost a reconnect (pool-query-reuse.ts).
+  reuseConnectionsAfterStatementErrors(pool);
   const { logger, reporter } = deps;
   let aboveWarnLevel = false;
 
