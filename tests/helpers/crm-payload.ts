@@ -2,6 +2,10 @@
  * A CRM-shaped salon for sync tests and the benchmark: deterministic, so two
  * runs produce identical payloads.
  */
+import type { DataLayer } from '../../src/data-layer/index.js';
+import type { BulkUpsertResult } from '../../src/repositories/base-repository.js';
+import type { StaffRepository } from '../../src/repositories/staff-repository.js';
+
 export interface CrmPayload {
   companyId: number;
   clients: { phone: string; crmId: number; name: string; email: string | null; visitCount: number; totalSpent: string; lastVisitAt: Date | null; raw: Record<string, unknown> }[];
@@ -70,4 +74,38 @@ export function crmPayload(companyId: number, size: PayloadSize = FULL_SALON, fi
       };
     }),
   };
+}
+
+/**
+ * One salon's CRM sync through the data layer. Staff go through the
+ * repository: the facade's 20 operations have no staff upsert.
+ */
+
+export interface SyncCounts {
+  clients: BulkUpsertResult;
+  services: BulkUpsertResult;
+  staff: BulkUpsertResult;
+  schedules: BulkUpsertResult;
+}
+
+function unwrap<T>(what: string, result: { success: true; data: T } | { success: false; error: { code: string; message: string } }): T {
+  if (!result.success) throw new Error(`${what} failed: ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+export async function syncSalon(dataLayer: DataLayer, staffRepository: StaffRepository, payload: CrmPayload): Promise<SyncCounts> {
+  const { companyId } = payload;
+  unwrap('upsertCompany', await dataLayer.upsertCompany({ id: companyId, title: `Salon ${companyId}`, timezone: 'Europe/Moscow' }));
+  const clients = unwrap('upsertClients', await dataLayer.upsertClients({ companyId, clients: payload.clients }));
+  const services = unwrap('upsertServices', await dataLayer.upsertServices({ companyId, services: payload.services }));
+  const staff = await staffRepository.bulkUpsertForCompany(companyId, payload.staff);
+  const members = await staffRepository.findByCompany(companyId, { includeInactive: true });
+  const idByCrm = new Map(members.map((m) => [m.crmId, m.id]));
+  const schedules = unwrap(
+    'upsertStaffSchedules',
+    await dataLayer.upsertStaffSchedules({
+      schedules: payload.schedules.map(({ staffCrmId, ...day }) => ({ ...day, staffId: idByCrm.get(staffCrmId) ?? 0 })),
+    }),
+  );
+  return { clients, services, staff, schedules };
 }
