@@ -5,19 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Curve, proto, type SignalDataSet } from '@whiskeysockets/baileys';
+import { KNOWN_KEY_TYPES } from '../../src/whatsapp/key-types.js';
 
-export const KNOWN_KEY_TYPES = [
-  'pre-key',
-  'session',
-  'sender-key',
-  'sender-key-memory',
-  'app-state-sync-key',
-  'app-state-sync-version',
-  'lid-mapping',
-  'device-list',
-  'tctoken',
-  'identity-key',
-] as const;
+export { KNOWN_KEY_TYPES };
 
 /** One value of `type`, varied by `n`. */
 export function sampleValue(type: string, n: number): unknown {
