@@ -175,14 +175,18 @@ export abstract class BaseRepository<Row> {
 
   // ---- for domain repositories -------------------------------------------------
 
-  /** Runs a SELECT built by a domain method, labelled for Sentry; returns its rows. */
+  /**
+   * Runs a SELECT built by a domain method, labelled for Sentry; returns its rows.
+   * Awaited inside the label: Prisma's raw query is a lazy PrismaPromise that only runs when
+   * awaited, and it must run within the AsyncLocalStorage context to carry the label.
+   */
   protected queryRows<T>(client: DbOrTx, operation: string, sql: string, params: unknown[], context?: Record<string, unknown>): Promise<T[]> {
-    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, () => client.$queryRawUnsafe<T[]>(sql, ...params));
+    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, async () => await client.$queryRawUnsafe<T[]>(sql, ...params));
   }
 
   /** Runs an INSERT/UPDATE/DELETE built by a domain method; returns the affected row count. */
   protected execute(client: DbOrTx, operation: string, sql: string, params: unknown[], context?: Record<string, unknown>): Promise<number> {
-    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, () => client.$executeRawUnsafe(sql, ...params));
+    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, async () => await client.$executeRawUnsafe(sql, ...params));
   }
 
   /** Translates filters into a condition, adding values to params (for custom statements). */
