@@ -1,0 +1,140 @@
+/**
+ * The real @sentry/node SDK against a local HTTP endpoint: what a database
+ * failure looks like when it reaches Sentry (tags, context) and what must
+ * never be in it (phone digits, row values echoed by PostgreSQL, connection strings).
+ */
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import * as Sentry from '@sentry/node';
+import { sentryOptions } from '../../src/observability/sentry-options.js';
+import { sentryReporter } from '../../src/observability/error-reporter.js';
+import { createTestStack, type TestStack } from '../helpers/test-stack.js';
+import { TestClientRepository, TestCompanyRepository } from '../helpers/test-repositories.js';
+
+interface SentryEvent {
+  event_id: string;
+  level?: string;
+  tags?: Record<string, string>;
+  contexts?: Record<string, Record<string, unknown>>;
+  exception?: { values?: { type?: string; value?: string }[] };
+}
+
+const PHONE = '79991234567';
+const received: { raw: string; events: SentryEvent[] }[] = [];
+let server: http.Server;
+let stack: TestStack;
+
+function parseEnvelope(body: string): SentryEvent[] {
+  const lines = body.split('\n').filter((line) => line.length > 0);
+  const events: SentryEvent[] = [];
+  for (let index = 1; index < lines.length; index += 2) {
+    const header = JSON.parse(lines[index] as string) as { type?: string };
+    if (header.type === 'event') events.push(JSON.parse(lines[index + 1] as string) as SentryEvent);
+  }
+  return events;
+}
+
+async function eventsAfter(action: () => Promise<unknown>): Promise<{ raw: string; events: SentryEvent[] }> {
+  const from = received.length;
+  await action();
+  await Sentry.flush(5_000);
+  const batch = received.slice(from);
+  return { raw: batch.map((entry) => entry.raw).join('\n'), events: batch.flatMap((entry) => entry.events) };
+}
+
+beforeAll(async () => {
+  server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      let body = Buffer.concat(chunks);
+      if (request.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      const raw = body.toString('utf8');
+      received.push({ raw, events: parseEnvelope(raw) });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  Sentry.init({
+    ...sentryOptions({ dsn: `http://public@127.0.0.1:${port}/1`, environment: 'test', release: '0.0.0-test', tracesSampleRate: 0 }),
+    // Auto-instrumentation is not under test and does not load under Jest's VM modules.
+    defaultIntegrations: false,
+  });
+  stack = await createTestStack({ reporter: sentryReporter });
+  await new TestCompanyRepository(stack.db).upsert({ id: 1, title: 'Salon' }, ['id']);
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await Sentry.close(2_000);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('database errors in Sentry', () => {
+  test('when a model operation hits a unique violation, then one warning event carries the database tags and no phone digits', async () => {
+    await stack.db.client.create({ data: { companyId: 1, phone: PHONE } });
+    const { raw, events } = await eventsAfter(() => stack.db.client.create({ data: { companyId: 1, phone: PHONE } }).catch(() => undefined));
+    expect(events).toHaveLength(1);
+    const [event] = events as [SentryEvent];
+    expect(event.level).toBe('warning');
+    expect(event.tags).toMatchObject({
+      component: 'database',
+      operation: 'create',
+      model: 'Client',
+      backend: 'postgres',
+      error_code: 'UNIQUE_VIOLATION',
+      prisma_code: 'P2002',
+      sqlstate: '23505',
+      retryable: 'false',
+    });
+    expect(event.contexts?.operation).toMatchObject({ dataKeys: ['companyId', 'phone'] });
+    expect(typeof event.contexts?.operation?.durationMs).toBe('number');
+    expect(raw).not.toContain(PHONE);
+    expect(raw).not.toContain(stack.database.url);
+  });
+
+  test('when a repository statement fails, then the event names the repository model and method, not the raw call', async () => {
+    const clients = new TestClientRepository(stack.db);
+    const { raw, events } = await eventsAfter(() => clients.upsert({ companyId: 424_242, phone: PHONE }, ['companyId', 'phone']).catch(() => undefined));
+    expect(events).toHaveLength(1);
+    expect(events[0]?.tags).toMatchObject({ component: 'database', operation: 'upsert', model: 'Client', backend: 'postgres', sqlstate: '23503' });
+    expect(events[0]?.contexts?.operation).toMatchObject({ dataKeys: ['companyId', 'phone'], conflictFields: ['companyId', 'phone'] });
+    expect(raw).not.toContain(PHONE);
+  });
+
+  test('when PostgreSQL echoes row values and a connection string in an error, then the event carries neither', async () => {
+    const url = stack.database.url;
+    const { raw, events } = await eventsAfter(() =>
+      stack.db
+        .$executeRawUnsafe(`DO $$ BEGIN RAISE EXCEPTION 'Key (phone)=(${PHONE}) already exists; see ${url.replace(/'/g, '')}'; END $$`)
+        .catch(() => undefined),
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]?.tags).toMatchObject({ component: 'database', model: 'raw', backend: 'postgres', sqlstate: 'P0001' });
+    const message = events[0]?.exception?.values?.[0]?.value ?? '';
+    expect(message).toContain('Key (phone)=([redacted])');
+    expect(raw).not.toContain(PHONE);
+    expect(raw).not.toMatch(/postgres(ql)?:\/\/[^\s"]*@/);
+  });
+
+  test('when the same error passes through withTransaction after the extension reported it, then Sentry gets it once', async () => {
+    const clients = new TestClientRepository(stack.db, { reporter: sentryReporter });
+    const { events } = await eventsAfter(() =>
+      clients
+        .withTransaction(async (tx) => {
+          await clients.upsertTx(tx, { companyId: 515_151, phone: PHONE }, ['companyId', 'phone']);
+        })
+        .catch(() => undefined),
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]?.tags).toMatchObject({ operation: 'upsert', model: 'Client' });
+  });
+
+  test('when a validation error is thrown, then nothing is sent', async () => {
+    const clients = new TestClientRepository(stack.db);
+    const { events } = await eventsAfter(() => clients.findOne({ nope: 1 } as never).catch(() => undefined));
+    expect(events).toHaveLength(0);
+  });
+});
