@@ -8,9 +8,7 @@
  * scrape must still answer when the database is slow or gone.
  */
 import type pg from 'pg';
-
-/** job_runs.job_name of the expired-key cleanup (src/whatsapp, worker). */
-export const KEY_CLEANUP_JOB_NAME = 'whatsapp-key-cleanup';
+import { KEY_CLEANUP_JOB_NAME } from '../whatsapp/key-cleanup.js';
 
 export interface WhatsappKeyCount {
   type: string;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { freePort } from '../helpers/free-port.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { KEY_CLEANUP_JOB_NAME } from '../../src/observability/metrics-database-snapshot.js';
+import { KEY_CLEANUP_JOB_NAME } from '../../src/whatsapp/key-cleanup.js';
 import { metricsRouter } from '../../src/api/routes/metrics.js';
 import { createApp } from '../../src/api/app.js';
 import { startServer, stopServer } from '../../src/api/server.js';
