@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db/prisma-client.js';
 import { withTransaction } from '../db/transaction.js';
-import { sentryReporter, wasReported, type ErrorReporter } from '../observability/error-reporter.js';
+import { markReported, sentryReporter, wasReported, type ErrorReporter } from '../observability/error-reporter.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createRepositories } from '../repositories/repositories.js';
 import type { DataLayerSettings } from './context.js';
@@ -24,9 +24,19 @@ export interface DataLayerDeps {
 
 export const DATA_LAYER_DEFAULTS: DataLayerSettings = { dialogContextTtlHours: 24, dialogContextMaxBytes: 64 * 1024 };
 
-/** A reporter that never sends an error twice, whatever reporter it wraps. */
+/**
+ * A reporter that never sends an error twice, whatever reporter it wraps:
+ * withTransaction reports through it without marking, so the mark is set here
+ * and the facade, seeing it, does not report the same failure again.
+ */
 export function reportOnce(reporter: ErrorReporter): ErrorReporter {
-  return { report: (error, report) => (wasReported(error) ? undefined : reporter.report(error, report)) };
+  return {
+    report: (error, report) => {
+      if (wasReported(error)) return;
+      reporter.report(error, report);
+      markReported(error);
+    },
+  };
 }
 
 export function createDataLayer(db: Db, deps: DataLayerDeps = {}): DataLayer {

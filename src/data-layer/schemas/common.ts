@@ -21,10 +21,24 @@ export const isoDate = z.iso.date();
 /** An instant: a Date or an ISO 8601 string with an offset. */
 export const instant = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((value) => new Date(value));
 
-/** Any JSON value (what a JSONB column can hold). */
-export const jsonValue = z.json();
+/**
+ * Refines a loosely typed value to "JSON only" (no functions, undefined,
+ * NaN, Dates, class instances), so callers holding `unknown` CRM data can
+ * pass it, and what is stored reads back identical.
+ */
+function jsonOnly<S extends z.ZodType>(loose: S, strict: z.ZodType) {
+  return loose.superRefine((value, ctx) => {
+    const checked = strict.safeParse(value);
+    if (!checked.success) {
+      for (const issue of checked.error.issues.slice(0, 3)) ctx.addIssue({ code: 'custom', path: issue.path, message: `not JSON: ${issue.message}` });
+    }
+  });
+}
+
 /** A JSON object (settings, raw CRM payloads, dialog state). */
-export const jsonObject = z.record(z.string(), z.json());
+export const jsonObject = jsonOnly(z.record(z.string(), z.unknown()), z.record(z.string(), z.json()));
+/** A JSON array (free slots). */
+export const jsonArray = jsonOnly(z.array(z.unknown()), z.array(z.json()));
 
 export const limit = (fallback: number, max: number) => z.number().int().positive().max(max).default(fallback);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDate } from './common.js';
+import { id, isoDate, jsonArray } from './common.js';
 
 export const getStaffByIdInput = z.object({ staffId: id });
 
@@ -24,7 +24,7 @@ export const scheduleFields = z.object({
   date: isoDate,
   isWorking: z.boolean().default(true),
   workingIntervals: z.array(timeInterval).max(48).default([]),
-  freeSlots: z.array(z.json()).max(1_000).default([]),
+  freeSlots: jsonArray.default([]),
 });
 export type ScheduleFields = z.output<typeof scheduleFields>;
 

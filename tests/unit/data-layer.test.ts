@@ -1,0 +1,202 @@
+import { mockDeep, mockReset, type DeepMockProxy } from 'jest-mock-extended';
+import { BookingConflictError, NotFoundError, TimeoutError } from '../../src/db/errors.js';
+import { DataLayer } from '../../src/data-layer/data-layer.js';
+import type { DataLayerContext } from '../../src/data-layer/context.js';
+import type { Repositories } from '../../src/repositories/repositories.js';
+import { markReported, type ErrorReporter } from '../../src/observability/error-reporter.js';
+import { silentLogger } from '../../src/observability/logger.js';
+
+const repositories: DeepMockProxy<Repositories> = mockDeep<Repositories>();
+const reporter = mockDeep<ErrorReporter>();
+const NOW = new Date('2030-01-01T12:00:00Z');
+let transactions: string[];
+
+function dataLayer(): DataLayer {
+  const ctx: DataLayerContext = {
+    repositories,
+    reporter,
+    logger: silentLogger,
+    now: () => NOW,
+    settings: { dialogContextTtlHours: 24, dialogContextMaxBytes: 1_000 },
+    transaction: async (name, work) => {
+      transactions.push(name);
+      return work(repositories);
+    },
+  };
+  return new DataLayer(ctx);
+}
+
+const staffRow = { id: 5, companyId: 1, isActive: true, isFired: false } as never;
+const clientRow = { id: 9, companyId: 1, phone: '79991234567' } as never;
+
+beforeEach(() => {
+  mockReset(repositories);
+  mockReset(reporter);
+  transactions = [];
+});
+
+describe('DataLayer surface', () => {
+  test('when listing its methods, then it exposes exactly the 20 data operations and the 3 booking operations', () => {
+    const methods = Object.getOwnPropertyNames(DataLayer.prototype).filter((name) => name !== 'constructor').sort();
+    expect(methods).toEqual(
+      [
+        'getDialogContext', 'upsertDialogContext', 'getClientByPhone', 'getClientById', 'getClientAppointments', 'getUpcomingAppointments',
+        'searchClientsByName', 'upsertClient', 'upsertClients', 'getStaffById', 'getStaffSchedules', 'getStaffSchedule', 'upsertStaffSchedules',
+        'getServices', 'getServiceById', 'getServicesByCategory', 'upsertServices', 'getStaff', 'getCompany', 'upsertCompany',
+        'createBooking', 'rescheduleBooking', 'cancelBooking',
+      ].sort(),
+    );
+  });
+});
+
+describe('DataLayer validation', () => {
+  test.each([
+    ['getClientByPhone', { companyId: 1, phone: 'abc' }],
+    ['getClientById', { clientId: -1 }],
+    ['getClientAppointments', { clientId: 1, limit: 10_000 }],
+    ['searchClientsByName', { companyId: 1, query: '  ' }],
+    ['upsertClients', { companyId: 1, clients: [] }],
+    ['getStaff', { companyId: 1, serviceId: 3 }],
+    ['getStaffSchedules', { companyId: 1, from: '2030-02-01', to: '2030-01-01' }],
+    ['upsertStaffSchedules', { schedules: [{ staffId: 1, date: '2030-01-01', workingIntervals: [{ from: '18:00', to: '10:00' }] }] }],
+    ['upsertServices', { companyId: 1, services: [{ crmId: 1, title: 'x', priceMin: 10, priceMax: 5 }] }],
+    ['upsertCompany', { id: 1, title: '' }],
+    ['upsertDialogContext', { companyId: 1, phone: '79991234567', state: { f: () => 1 } }],
+    ['createBooking', { companyId: 1, client: { phone: '79991234567' }, staffId: 1, startAt: '2030-01-01T10:00:00Z' }],
+    ['rescheduleBooking', { appointmentId: 1, startAt: 'tomorrow' }],
+    ['cancelBooking', {}],
+    ['getServices', null],
+  ])('when %s gets invalid input, then it answers VALIDATION_ERROR without touching a repository or reporting', async (method, input) => {
+    const result = await (dataLayer() as unknown as Record<string, (i: unknown) => Promise<unknown>>)[method]!(input);
+    expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', retryable: false } });
+    expect(transactions).toEqual([]);
+    expect(reporter.report).not.toHaveBeenCalled();
+  });
+
+  test('when a phone is invalid, then the message names the field and not the value', async () => {
+    const result = await dataLayer().getClientByPhone({ companyId: 1, phone: '555-CALL-NOW' });
+    expect(result).toEqual({ success: false, error: { code: 'VALIDATION_ERROR', message: 'invalid input: phone: not a valid phone number', retryable: false } });
+  });
+});
+
+describe('DataLayer results', () => {
+  test('when a repository returns data, then the operation answers success with it', async () => {
+    repositories.clients.findByPhone.mockResolvedValue(clientRow);
+    await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '+7 999 123-45-67' })).resolves.toEqual({ success: true, data: clientRow });
+  });
+
+  test('when nothing is found, then the answer is success with null, not an error', async () => {
+    repositories.services.findById.mockResolvedValue(null);
+    await expect(dataLayer().getServiceById({ serviceId: 3 })).resolves.toEqual({ success: true, data: null });
+  });
+
+  test('when the repository refuses with an expected error, then it is a failure and nothing is reported', async () => {
+    repositories.appointments.cancel.mockRejectedValue(new NotFoundError('the appointment does not exist'));
+    await expect(dataLayer().cancelBooking({ appointmentId: 4 })).resolves.toEqual({
+      success: false,
+      error: { code: 'NOT_FOUND', message: 'the appointment does not exist', retryable: false },
+    });
+    expect(reporter.report).not.toHaveBeenCalled();
+  });
+
+  test('when an unexpected error was not reported yet, then it is reported once with data-layer tags and safe context', async () => {
+    repositories.clients.findByPhone.mockRejectedValue(new TimeoutError('the statement took longer than the query timeout'));
+    const result = await dataLayer().getClientByPhone({ companyId: 1, phone: '79991234567' });
+    expect(result).toEqual({ success: false, error: { code: 'TIMEOUT', message: 'the statement took longer than the query timeout', retryable: true } });
+    expect(reporter.report).toHaveBeenCalledTimes(1);
+    const [, report] = reporter.report.mock.calls[0]!;
+    expect(report).toMatchObject({ component: 'data-layer', operation: 'getClientByPhone', tags: { backend: 'postgres', error_code: 'TIMEOUT' }, context: { companyId: 1 } });
+    expect(JSON.stringify(report)).not.toContain('79991234567');
+  });
+
+  test('when the database layer already reported the error, then the facade does not report it again', async () => {
+    const error = new TimeoutError('slow');
+    markReported(error);
+    repositories.services.findByCompany.mockRejectedValue(error);
+    await expect(dataLayer().getServices({ companyId: 1 })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT' } });
+    expect(reporter.report).not.toHaveBeenCalled();
+  });
+
+  test('when code throws something that is not a domain error, then the caller gets INTERNAL_ERROR and Sentry the original', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    repositories.staff.findById.mockRejectedValue(bug);
+    await expect(dataLayer().getStaffById({ staffId: 2 })).resolves.toEqual({
+      success: false,
+      error: { code: 'INTERNAL_ERROR', message: 'an unexpected error occurred', retryable: false },
+    });
+    expect(reporter.report).toHaveBeenCalledWith(bug, expect.objectContaining({ component: 'data-layer', operation: 'getStaffById', context: { staffId: 2 } }));
+  });
+});
+
+describe('DataLayer clock', () => {
+  test('when asking for upcoming appointments, then "now" is the injected clock', async () => {
+    repositories.clients.findUpcomingAppointments.mockResolvedValue([]);
+    await dataLayer().getUpcomingAppointments({ clientId: 3 });
+    expect(repositories.clients.findUpcomingAppointments.mock.calls[0]?.[1]).toEqual(NOW);
+  });
+
+  test('when saving a dialog context, then it expires TTL hours after the injected now', async () => {
+    repositories.dialogContexts.save.mockImplementation(async (companyId, phone, state, options) => ({ companyId, phone, state, expiresAt: options.expiresAt }) as never);
+    const result = await dataLayer().upsertDialogContext({ companyId: 1, phone: '89991234567', state: { step: 'x' } });
+    expect(result).toMatchObject({ success: true, data: { phone: '79991234567', expiresAt: new Date('2030-01-02T12:00:00Z') } });
+  });
+
+  test('when listing staff for a day, then availability is asked for that day', async () => {
+    repositories.staff.findAvailable.mockResolvedValue([]);
+    await expect(dataLayer().getStaff({ companyId: 1, date: '2030-01-02', serviceId: 4 })).resolves.toEqual({ success: true, data: [] });
+    expect(repositories.staff.findByCompany).not.toHaveBeenCalled();
+  });
+});
+
+describe('DataLayer.createBooking', () => {
+  const input = { companyId: 1, client: { phone: '79991234567' }, staffId: 5, serviceId: 7, startAt: '2030-01-05T10:00:00Z' };
+
+  test('when everything exists, then the booking runs in one transaction and the end comes from the service duration', async () => {
+    repositories.staff.findById.mockResolvedValue(staffRow);
+    repositories.services.findById.mockResolvedValue({ id: 7, companyId: 1, duration: 45 } as never);
+    repositories.clients.findOrCreateByPhone.mockResolvedValue({ client: clientRow, created: true });
+    repositories.appointments.create.mockImplementation(async (data) => ({ id: 1, ...data }) as never);
+    const result = await dataLayer().createBooking(input);
+    expect(transactions).toEqual(['createBooking']);
+    expect(result).toMatchObject({ success: true, data: { clientCreated: true, appointment: { clientId: 9, endAt: new Date('2030-01-05T10:45:00Z') } } });
+  });
+
+  test('when the staff member belongs to another salon, then it is NOT_FOUND and no client is created', async () => {
+    repositories.staff.findById.mockResolvedValue({ ...(staffRow as object), companyId: 2 } as never);
+    await expect(dataLayer().createBooking(input)).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    expect(repositories.clients.findOrCreateByPhone).not.toHaveBeenCalled();
+  });
+
+  test('when the service does not exist, then it is NOT_FOUND and no client is created', async () => {
+    repositories.staff.findById.mockResolvedValue(staffRow);
+    repositories.services.findById.mockResolvedValue(null);
+    await expect(dataLayer().createBooking(input)).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    expect(repositories.clients.findOrCreateByPhone).not.toHaveBeenCalled();
+  });
+
+  test('when the slot is taken, then the answer is BOOKING_CONFLICT and nothing is reported by the facade', async () => {
+    repositories.staff.findById.mockResolvedValue(staffRow);
+    repositories.clients.findOrCreateByPhone.mockResolvedValue({ client: clientRow, created: false });
+    repositories.appointments.create.mockRejectedValue(new BookingConflictError('overlap'));
+    const result = await dataLayer().createBooking({ ...input, serviceId: undefined, endAt: '2030-01-05T11:00:00Z' });
+    expect(result).toEqual({ success: false, error: { code: 'BOOKING_CONFLICT', message: 'overlap', retryable: false } });
+    expect(reporter.report).not.toHaveBeenCalled();
+  });
+});
+
+describe('DataLayer bulk writes', () => {
+  test('when clients are upserted in bulk, then the work runs in one transaction and the counts come back', async () => {
+    const counts = { inserted: 1, updated: 0, unchanged: 1, duplicates: 0 };
+    repositories.clients.bulkUpsertByPhone.mockResolvedValue(counts);
+    const result = await dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }, { phone: '89991234568', totalSpent: '10.50' }] });
+    expect(result).toEqual({ success: true, data: counts });
+    expect(transactions).toEqual(['upsertClients']);
+  });
+
+  test('when one record of many is invalid, then the message names its index', async () => {
+    const clients = Array.from({ length: 5 }, (_, i) => ({ phone: `7999123456${i}` }));
+    clients[3] = { phone: 'x' };
+    const result = await dataLayer().upsertClients({ companyId: 1, clients });
+    expect(result.success ? '' : result.error.message).toContain('clients.3.phone');
+  });
+});
