@@ -26,12 +26,12 @@ import { bulkUpsertRows, type BulkUpsertOptions, type BulkUpsertResult } from '.
 import { compileFilters, columnOf, type Filters } from './filters.js';
 import { ParamList, quoteIdent } from './sql.js';
 import { buildSelectByKey, buildUpsert, orderByClause, planWrite, selectList, type OrderBy } from './statements.js';
-import type { TableSpec } from './table-spec.js';
+import type { TableSpec, WriteRow } from './table-spec.js';
 
 export type { FilterOperators, Filters } from './filters.js';
 export { escapeLike, FILTER_OPERATORS } from './filters.js';
 export type { BulkUpsertOptions, BulkUpsertResult } from './bulk-upsert.js';
-export type { ColumnSpec, ColumnType, TableSpec } from './table-spec.js';
+export type { ColumnSpec, ColumnType, TableSpec, WriteRow } from './table-spec.js';
 export type { OrderBy } from './statements.js';
 
 export interface FindOneOptions<Row> {
@@ -126,11 +126,11 @@ export abstract class BaseRepository<Row> {
    * returns it. Fields left undefined are not written; an unchanged record is
    * not touched (its updatedAt stays), a changed one gets updatedAt = now().
    */
-  upsert(data: Partial<Row>, conflictFields: (keyof Row & string)[]): Promise<Row> {
+  upsert(data: WriteRow<Row>, conflictFields: (keyof Row & string)[]): Promise<Row> {
     return this.upsertTx(this.db, data, conflictFields);
   }
 
-  async upsertTx(tx: DbOrTx, data: Partial<Row>, conflictFields: (keyof Row & string)[]): Promise<Row> {
+  async upsertTx(tx: DbOrTx, data: WriteRow<Row>, conflictFields: (keyof Row & string)[]): Promise<Row> {
     if (data === null || typeof data !== 'object') throw new ValidationError('upsert data must be an object');
     const record = data as Record<string, unknown>;
     const fields = Object.keys(record).filter((key) => record[key] !== undefined);
@@ -151,11 +151,11 @@ export abstract class BaseRepository<Row> {
    * rows), each batch atomic. Use bulkUpsertTx inside withTransaction to make
    * the whole call atomic.
    */
-  bulkUpsert(rows: Partial<Row>[], conflictFields: (keyof Row & string)[], options?: BulkUpsertOptions): Promise<BulkUpsertResult> {
+  bulkUpsert(rows: WriteRow<Row>[], conflictFields: (keyof Row & string)[], options?: BulkUpsertOptions): Promise<BulkUpsertResult> {
     return this.bulkUpsertTx(this.db, rows, conflictFields, options);
   }
 
-  bulkUpsertTx(tx: DbOrTx, rows: Partial<Row>[], conflictFields: (keyof Row & string)[], options?: BulkUpsertOptions): Promise<BulkUpsertResult> {
+  bulkUpsertTx(tx: DbOrTx, rows: WriteRow<Row>[], conflictFields: (keyof Row & string)[], options?: BulkUpsertOptions): Promise<BulkUpsertResult> {
     return bulkUpsertRows({ spec: this.spec, client: tx }, rows, conflictFields, options);
   }
 

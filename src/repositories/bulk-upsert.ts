@@ -16,7 +16,7 @@ import { isTransactionClient, withTransaction } from '../db/transaction.js';
 import { withOperationLabel } from '../db/operation-label.js';
 import { encodeValue } from './sql.js';
 import { buildBulkUpsert, planWrite, type WritePlan } from './statements.js';
-import type { ColumnSpec, TableSpec } from './table-spec.js';
+import type { ColumnSpec, TableSpec, WriteRow } from './table-spec.js';
 
 export interface BulkUpsertResult {
   /** Rows that did not exist. */
@@ -60,7 +60,7 @@ function definedFields(row: Record<string, unknown>): string[] {
 }
 
 /** Validates every row, encodes it, and drops earlier rows whose conflict key repeats. */
-export function prepareRows<Row>(spec: TableSpec<Row>, input: Partial<Row>[], conflictFields: string[]): PreparedRows {
+export function prepareRows<Row>(spec: TableSpec<Row>, input: WriteRow<Row>[], conflictFields: string[]): PreparedRows {
   const first = input[0] as Record<string, unknown>;
   if (first === null || typeof first !== 'object') throw new ValidationError('row 0: must be an object', { rowIndex: 0 });
   const fields = definedFields(first);
@@ -147,7 +147,7 @@ export interface BulkUpsertContext<Row> {
 
 export async function bulkUpsertRows<Row>(
   { spec, client }: BulkUpsertContext<Row>,
-  input: Partial<Row>[],
+  input: WriteRow<Row>[],
   conflictFields: (keyof Row & string)[],
   options: BulkUpsertOptions = {},
 ): Promise<BulkUpsertResult> {
