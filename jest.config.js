@@ -1,5 +1,8 @@
 // Jest 30, ESM (NODE_OPTIONS=--experimental-vm-modules via `npm test`), TypeScript through @swc/jest.
 const integration = process.env.RUN_INTEGRATION_TESTS !== '0';
+// A run of chosen files (`npm test -- tests/x`) cannot meet whole-folder thresholds; only full runs enforce them.
+const subsetRun = process.argv.slice(2).some((arg) => !arg.startsWith('-'));
+const enforceCoverage = integration && !subsetRun;
 
 /** @type {import('jest').Config} */
 export default {
@@ -18,4 +21,14 @@ export default {
   coverageProvider: 'v8',
   collectCoverageFrom: ['src/**/*.ts', '!src/generated/**'],
   coverageReporters: ['text-summary', 'json-summary'],
+  // Repositories and the data layer are only meaningfully exercised against the real database (integration tests).
+  collectCoverage: integration,
+  ...(enforceCoverage
+    ? {
+        coverageThreshold: {
+          './src/repositories/': { lines: 80, branches: 80 },
+          './src/data-layer/': { lines: 80, branches: 80 },
+        },
+      }
+    : {}),
 };
