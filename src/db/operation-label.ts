@@ -22,8 +22,13 @@ export interface OperationLabel {
 
 const storage = new AsyncLocalStorage<OperationLabel>();
 
-export function withOperationLabel<T>(label: OperationLabel, fn: () => Promise<T>): Promise<T> {
-  return storage.run(label, fn);
+/**
+ * Runs fn with the label in scope. fn's result is awaited inside the scope:
+ * Prisma's raw calls return a lazy PrismaPromise that only starts when
+ * awaited, and it must start within the label's context to carry it.
+ */
+export function withOperationLabel<T>(label: OperationLabel, fn: () => PromiseLike<T>): Promise<T> {
+  return storage.run(label, async () => await fn());
 }
 
 export function currentOperationLabel(): OperationLabel | undefined {
