@@ -27,6 +27,17 @@ export interface TransactionOptions {
   retryBaseDelayMs?: number;
   logger?: Logger;
   reporter?: ErrorReporter;
+  /** Called once when the transaction commits or finally fails, e.g. metrics.observeTransaction. Must not throw. */
+  onFinish?: (event: TransactionFinishedEvent) => void;
+}
+
+export interface TransactionFinishedEvent {
+  name: string;
+  /** Wall time of all attempts, including retry backoff. */
+  durationMs: number;
+  attempts: number;
+  /** Domain error code of a rollback; APPLICATION_ERROR when the caller's own code threw. Absent on commit. */
+  errorCode?: string;
 }
 
 export const TRANSACTION_DEFAULTS = {
@@ -65,6 +76,14 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
   const baseDelay = options.retryBaseDelayMs ?? TRANSACTION_DEFAULTS.retryBaseDelayMs;
   const name = options.name ?? 'transaction';
   const started = performance.now();
+  // A failing observer must not turn a committed transaction into an error.
+  const finished = (event: TransactionFinishedEvent) => {
+    try {
+      options.onFinish?.(event);
+    } catch {
+      /* observers must not throw; ignored */
+    }
+  };
 
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -73,7 +92,9 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
         maxWait: options.maxWait ?? TRANSACTION_DEFAULTS.maxWait,
         ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
       });
-      logger.debug({ transaction: name, attempt, durationMs: Math.round(performance.now() - started) }, 'transaction committed');
+      const committedMs = performance.now() - started;
+      logger.debug({ transaction: name, attempt, durationMs: Math.round(committedMs) }, 'transaction committed');
+      finished({ name, durationMs: committedMs, attempts: attempt });
       return result;
     } catch (error) {
       const failure = normalise(error);
@@ -85,10 +106,9 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
         await sleep(delay);
         continue;
       }
-      logger.warn(
-        { transaction: name, attempt, durationMs, code: failure instanceof DataError ? failure.code : 'APPLICATION_ERROR' },
-        'transaction rolled back',
-      );
+      const errorCode = failure instanceof DataError ? failure.code : 'APPLICATION_ERROR';
+      logger.warn({ transaction: name, attempt, durationMs, code: errorCode }, 'transaction rolled back');
+      finished({ name, durationMs: performance.now() - started, attempts: attempt, errorCode });
       if (!isExpectedOutcome(failure)) {
         reporter.report(failure, {
           component: 'database',

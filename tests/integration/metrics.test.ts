@@ -11,6 +11,7 @@ import { createPool, poolSettingsFromConfig } from '../../src/db/pool.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { noopReporter } from '../../src/observability/error-reporter.js';
 import { UniqueViolationError } from '../../src/db/errors.js';
+import { withTransaction } from '../../src/db/transaction.js';
 
 async function serve(metrics: Metrics): Promise<{ server: Server; url: string }> {
   const app = createApp({ routers: [metricsRouter(metrics.registry)], logger: silentLogger, reporter: noopReporter });
@@ -96,13 +97,16 @@ describe('GET /metrics', () => {
     expect(sample(body, 'ai_admin_data_db_errors_total{code="UNIQUE_VIOLATION",source="operation"}')).toBe(1);
   });
 
-  test('when transactions are observed, then their durations and rollbacks are reported by name', async () => {
-    metrics.observeTransaction({ name: 'createBooking', durationMs: 12 });
-    metrics.observeTransaction({ name: 'createBooking', durationMs: 30, errorCode: 'BOOKING_CONFLICT' });
+  test('when transactions commit and roll back, then their durations and rollbacks are reported by name', async () => {
+    const options = { name: 'createBooking', reporter: noopReporter, onFinish: metrics.observeTransaction };
+    await withTransaction(stack.db, (tx) => tx.company.findUnique({ where: { id: 1 } }), options);
+    await expect(
+      withTransaction(stack.db, (tx) => tx.client.create({ data: { companyId: 1, phone: '79990005678' } }), options),
+    ).rejects.toBeInstanceOf(UniqueViolationError);
     const body = await (await fetch(url)).text();
     expect(sample(body, 'ai_admin_data_db_transaction_duration_seconds_count{transaction="createBooking",outcome="commit"}')).toBe(1);
     expect(sample(body, 'ai_admin_data_db_transaction_duration_seconds_count{transaction="createBooking",outcome="rollback"}')).toBe(1);
-    expect(sample(body, 'ai_admin_data_db_errors_total{code="BOOKING_CONFLICT",source="transaction"}')).toBe(1);
+    expect(sample(body, 'ai_admin_data_db_errors_total{code="UNIQUE_VIOLATION",source="transaction"}')).toBe(1);
   });
 
   test('when personal data is in the rows, then no phone, name or key id appears in the output', async () => {
