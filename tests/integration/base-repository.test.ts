@@ -224,6 +224,20 @@ describe('BaseRepository.bulkUpsert', () => {
     expect(sample?.totalSpent.toFixed(2)).toBe('123.50');
   });
 
+  test('when values hold quotes, backslashes, braces, commas, the word NULL or nothing, then they round-trip exactly', async () => {
+    const companyId = await freshCompany();
+    const awkward = ['', 'NULL', 'null', 'a"b', 'back\\slash', '{x,y}', 'comma, here', '  spaced  ', 'ünïcødé 😀', "it's", 'line\nbreak'];
+    await clients.bulkUpsert(
+      awkward.map((name, index) => ({ companyId, phone: phoneFor(index), name, email: index === 0 ? null : `e${index}@x.io`, raw: { name, nested: { q: '"}' } } })),
+      ['companyId', 'phone'],
+    );
+    const stored = await clients.findMany({ companyId }, { orderBy: [{ field: 'phone' }] });
+    expect(stored.map((c) => c.name)).toEqual(awkward);
+    expect(stored.map((c) => (c.raw as { name: string }).name)).toEqual(awkward);
+    expect(stored[0]?.email).toBeNull();
+    expect(stored[3]?.raw).toEqual({ name: 'a"b', nested: { q: '"}' } });
+  });
+
   test('when 1,201 rows are written in batches of 500, then three statements write them all', async () => {
     const statements: string[] = [];
     const observed = await createTestStack({ onOperation: (event) => statements.push(`${event.model}.${event.operation}`) });
