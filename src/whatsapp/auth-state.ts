@@ -94,7 +94,7 @@ export async function usePostgresAuthState(db: Db, sessionId: string, options: P
     try {
       pending = collectWrites(data, clock(), (type, id, value) => encodeKeyValue(cipher, sessionId, type, id, value), policy);
     } catch (error) {
-      return Promise.reject(error);
+      return reportedOperation(deps, 'keys.set', sessionId, {}, () => Promise.reject(error));
     }
     const counts = { written: pending.ids.length, deleted: pending.deleteIds.length };
     if (counts.written === 0 && counts.deleted === 0) return Promise.resolve();
