@@ -2,6 +2,10 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { freePort } from '../helpers/free-port.js';
 import { isAlive, pollUntil, spawnApi, type ApiProcess } from '../helpers/api-process.js';
+import { composeApi } from '../../src/api/compose-api.js';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { noopReporter } from '../../src/observability/error-reporter.js';
 
 /**
  * The slow request is a /metrics scrape held on a table lock the test owns:
@@ -75,5 +79,35 @@ describe('API process on SIGTERM', () => {
     const log = api.output();
     expect(log).toContain('shutdown complete');
     expect(log).not.toContain('shutdown step failed');
+  });
+});
+
+describe('composeApi shutdown order', () => {
+  test('when shutdown runs, then the listener is closed and the pool ended before Sentry flushes, and a second call waits for the same shutdown', async () => {
+    const database = await createTestDatabase();
+    try {
+      const seen: { listenerClosed?: boolean; poolEnded?: boolean; flushMs?: number } = {};
+      let api: Awaited<ReturnType<typeof composeApi>> | undefined;
+      api = await composeApi(
+        loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', SENTRY_FLUSH_TIMEOUT_MS: '750' }),
+        silentLogger,
+        noopReporter,
+        {
+          flushReporter: async (ms) => {
+            seen.flushMs = ms;
+            seen.poolEnded = api!.database.pool.ending;
+            seen.listenerClosed = await fetch(`http://127.0.0.1:${api!.address.port}/health`).then(() => false, () => true);
+            return true;
+          },
+        },
+      );
+      expect((await fetch(`http://127.0.0.1:${api.address.port}/health/ready`)).status).toBe(200);
+      const first = api.shutdown('SIGTERM');
+      const second = api.shutdown('SIGINT');
+      await Promise.all([first, second]);
+      expect(seen).toEqual({ listenerClosed: true, poolEnded: true, flushMs: 750 });
+    } finally {
+      await database.drop();
+    }
   });
 });
