@@ -3,7 +3,7 @@
  * descending (a higher weight is shown first, as in YCLIENTS), then title.
  */
 import type { DbOrTx } from '../db/prisma-client.js';
-import { Prisma, type Service } from '../generated/prisma/client.js';
+import type { Prisma, Service } from '../generated/prisma/client.js';
 import { BaseRepository, type BulkUpsertResult, type Filters, type OrderBy, type RepositoryDeps } from './base-repository.js';
 import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
 import { serviceTable } from './table-specs.js';
@@ -56,8 +56,8 @@ export class ServiceRepository extends BaseRepository<Service> {
   }
 }
 
-const decimal = (value: number | string | null | undefined) =>
-  value === undefined ? undefined : value === null ? null : new Prisma.Decimal(value);
+/** Numeric travels as text (exact): cheaper than a Prisma.Decimal per row in bulk syncs. */
+const decimal = (value: number | string | null | undefined) => (value === undefined || value === null ? value : String(value));
 
 function toRow(companyId: number, input: ServiceInput): Partial<Service> {
   const { priceMin, priceMax, raw, ...rest } = input;
@@ -67,5 +67,5 @@ function toRow(companyId: number, input: ServiceInput): Partial<Service> {
     priceMin: decimal(priceMin),
     priceMax: decimal(priceMax),
     raw: raw as Prisma.JsonObject | undefined,
-  } as Partial<Service>;
+  } as unknown as Partial<Service>;
 }

@@ -1,7 +1,7 @@
 /** Staff of a salon, and who can take a booking on a given day. */
 import { NotFoundError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
-import { Prisma, type Staff } from '../generated/prisma/client.js';
+import type { Prisma, Staff } from '../generated/prisma/client.js';
 import { BaseRepository, ParamList, type BulkUpsertResult, type RepositoryDeps } from './base-repository.js';
 import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
 import { staffTable } from './table-specs.js';
@@ -109,9 +109,9 @@ export class StaffRepository extends BaseRepository<Staff> {
       ({
         ...rest,
         companyId,
-        rating: rating === undefined ? undefined : rating === null ? null : new Prisma.Decimal(rating),
+        rating: rating === undefined || rating === null ? rating : String(rating), // numeric as exact text
         raw: raw as Prisma.JsonObject | undefined,
-      }) as Partial<Staff>,
+      }) as unknown as Partial<Staff>,
     );
     return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
   }
