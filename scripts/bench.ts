@@ -1,0 +1,172 @@
+/**
+ * npm run bench [-- --quick] [-- --only=data-core]
+ *
+ * Runs every bench/*.bench.ts module, each on a fresh database cloned from one
+ * migrated template, prints a table and writes bench-results.json: an array of
+ * { name, unit, value, baseline, ratio } where baseline is the same work by
+ * raw `pg` in the same run and ratio = value / baseline (higher = better).
+ *
+ * PostgreSQL: DATABASE_URL's server when set (needs CREATEDB; the bench
+ * databases are created and dropped next to the configured one), else an
+ * embedded PostgreSQL on a free port in a temp folder, removed afterwards.
+ */
+import '../src/instrument.js';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded-postgres.js';
+import { applyMigrations, projectRoot } from '../src/db/migrations.js';
+import { silentLogger } from '../src/observability/logger.js';
+import { scrubText } from '../src/observability/scrub.js';
+import { round, type BenchModule, type BenchResult } from '../bench/types.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const benchDir = path.join(projectRoot, 'bench');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** RSS of a child process that ran the app stack (or raw pg) warm; see bench/support/memory-probe.ts. */
+function probeMemory(mode: 'app' | 'pg', databaseUrl: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './src/instrument.ts', 'bench/support/memory-probe.ts', mode], {
+      cwd: projectRoot,
+      env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const match = /RSS_MB=([\d.]+)/.exec(out);
+      if (code === 0 && match) resolve(Number(match[1]));
+      else reject(new Error(`memory probe (${mode}) failed with exit code ${code}`));
+    });
+  });
+}
+
+function printTable(results: BenchResult[]): void {
+  const rows = results.map((r) => [r.name, r.unit, String(r.value), String(r.baseline), r.ratio.toFixed(3)]);
+  const header = ['name', 'unit', 'value', 'raw pg / ref', 'ratio'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column >= 2 ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number))).join('  ');
+  log('');
+  log(line(header));
+  log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) log(line(row));
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let embeddedRoot: string | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    embeddedRoot = mkdtempSync(path.join(tmpdir(), 'ai-admin-bench-pg-'));
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(embeddedRoot, 'data'),
+      port: await freePort(),
+      password: randomBytes(12).toString('hex'),
+      logger: silentLogger,
+      ephemeral: true,
+    });
+    serverUrl = embedded.adminUrl;
+    log(`embedded PostgreSQL started on port ${embedded.port}`);
+  } else {
+    log('using the server of DATABASE_URL');
+  }
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const template = `bench_tpl_${runId}`;
+  const results: BenchResult[] = [];
+  try {
+    await admin(serverUrl, `CREATE DATABASE ${quoteIdent(template)}`);
+    await applyMigrations(withDatabase(serverUrl, template));
+    const modules = readdirSync(benchDir)
+      .filter((file) => file.endsWith('.bench.ts'))
+      .filter((file) => !only || file.startsWith(only))
+      .sort();
+    for (const file of modules) {
+      const name = file.replace(/\.bench\.ts$/, '');
+      const database = `bench_${name.replace(/[^a-z0-9]/gi, '_')}_${runId}`;
+      await admin(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
+      const moduleStarted = performance.now();
+      log(`-- ${name}`);
+      try {
+        const module = (await import(pathToFileURL(path.join(benchDir, file)).href)) as BenchModule;
+        const produced = await module.run({ databaseUrl: withDatabase(serverUrl, database), quick, log: (line) => log(`   ${line}`) });
+        results.push(...produced);
+        log(`   ${produced.length} result(s) in ${Math.round((performance.now() - moduleStarted) / 1000)} s`);
+      } catch (error) {
+        process.exitCode = 1;
+        log(`   FAILED: ${scrubText(error instanceof Error ? error.message : String(error))}`);
+      } finally {
+        await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+      }
+    }
+    if (!only || only === 'memory') {
+      // Resident memory of the API's data stack after warm-up, against a process doing the same reads with raw pg only.
+      const database = `bench_memory_${runId}`;
+      await admin(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
+      try {
+        const url = withDatabase(serverUrl, database);
+        const app = await probeMemory('app', url);
+        const raw = await probeMemory('pg', url);
+        results.push({ name: 'memory.rss', unit: 'MB', value: round(app), baseline: round(raw), ratio: round(raw / app, 3) });
+      } catch (error) {
+        process.exitCode = 1;
+        log(`   memory probe FAILED: ${scrubText(error instanceof Error ? error.message : String(error))}`);
+      } finally {
+        await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+      }
+    }
+  } finally {
+    await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`).catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    if (embeddedRoot) rmSync(embeddedRoot, { recursive: true, force: true });
+  }
+  printTable(results);
+  const output = path.join(projectRoot, 'bench-results.json');
+  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\n${results.length} results written to bench-results.json in ${Math.round((performance.now() - started) / 1000)} s${quick ? ' (--quick)' : ''}`);
+  log('ratio = value / raw pg (higher is better); memory.rss: raw-pg process RSS / app process RSS.');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${scrubText(error instanceof Error ? error.message : String(error))}\n`);
+  process.exit(1);
+});
