@@ -21,7 +21,8 @@ export function getStaff(ctx: DataLayerContext, input: z.input<typeof getStaffIn
     (i) =>
       i.date === undefined
         ? ctx.repositories.staff.findByCompany(i.companyId, { includeInactive: i.includeInactive })
-        : ctx.repositories.staff.findAvailable(i.companyId, i.date, { serviceId: i.serviceId }),
+        : // Free time already past (today) cannot be booked.
+          ctx.repositories.staff.findAvailable(i.companyId, i.date, { serviceId: i.serviceId, notBefore: ctx.now() }),
   );
 }
 

@@ -100,11 +100,11 @@ describe('DataLayer clients', () => {
 });
 
 describe('DataLayer staff, schedules, services, company', () => {
-  test('when staff are listed, read by id, or asked for a day, then the right members come back', async () => {
+  test('when staff are listed, read by id, or asked for a day, then the right members come back, free from the injected now', async () => {
     await expect(dataLayer.getStaff({ companyId: COMPANY })).resolves.toMatchObject({ success: true, data: [{ id: staffId }] });
     await expect(dataLayer.getStaffById({ staffId })).resolves.toMatchObject({ success: true, data: { name: 'Анна' } });
     const available = await dataLayer.getStaff({ companyId: COMPANY, date: '2030-05-01', serviceId });
-    expect(available).toMatchObject({ success: true, data: [{ id: staffId, freeIntervals: [{ startAt: new Date('2030-05-01T07:00:00Z') }] }] });
+    expect(available).toMatchObject({ success: true, data: [{ id: staffId, freeIntervals: [{ startAt: new Date('2030-05-01T09:00:00Z') }] }] });
     await expect(dataLayer.getStaff({ companyId: COMPANY, date: '2030-05-02' })).resolves.toEqual({ success: true, data: [] });
   });
 

@@ -58,6 +58,7 @@ describe('DataLayer validation', () => {
     ['upsertClients', { companyId: 1, clients: [] }],
     ['getStaff', { companyId: 1, serviceId: 3 }],
     ['getStaffSchedules', { companyId: 1, from: '2030-02-01', to: '2030-01-01' }],
+    ['getStaffSchedules', { companyId: 1, from: '2030-01-01', to: '2030-12-31' }],
     ['upsertStaffSchedules', { schedules: [{ staffId: 1, date: '2030-01-01', workingIntervals: [{ from: '18:00', to: '10:00' }] }] }],
     ['upsertServices', { companyId: 1, services: [{ crmId: 1, title: 'x', priceMin: 10, priceMax: 5 }] }],
     ['upsertCompany', { id: 1, title: '' }],

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { id, isoDate, jsonArray } from './common.js';
 
+/** A schedule read is bounded: a quarter is what the assistant ever shows. */
+const MAX_SCHEDULE_DAYS = 92;
+
 export const getStaffByIdInput = z.object({ staffId: id });
 
 /** Without a date: the salon's staff. With a date: who can still take a booking that day (for the service, if given). */
@@ -15,7 +18,11 @@ export const timeInterval = z
 
 export const getStaffSchedulesInput = z
   .object({ companyId: id, staffId: id.optional(), from: isoDate, to: isoDate })
-  .refine((v) => v.from <= v.to, { message: 'from is after to', path: ['to'] });
+  .refine((v) => v.from <= v.to, { message: 'from is after to', path: ['to'] })
+  .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= MAX_SCHEDULE_DAYS * 86_400_000, {
+    message: `at most ${MAX_SCHEDULE_DAYS + 1} days at once`,
+    path: ['to'],
+  });
 
 export const getStaffScheduleInput = z.object({ staffId: id, date: isoDate });
 
