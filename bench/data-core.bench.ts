@@ -157,7 +157,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     results.push(throughput('bulkUpsert.10k.tx', 'rows/s', median(oursTx), median(raw)));
 
     // ---- findOne.unique ----------------------------------------------------
-    const singles = ctx.quick ? 3_000 : 12_000;
+    const singles = ctx.quick ? 2_000 : 12_000;
     const chunks = ctx.quick ? 12 : 24;
     await inRawTransaction(rawPool, (client) => rawBulk(client, clientRows(1, 1_000, 0)));
     const findSql = `SELECT ${CLIENT_COLUMNS} FROM clients WHERE company_id = $1 AND phone = $2 LIMIT 1`;
@@ -227,7 +227,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
         await tx.query(insertAppointment, [5, client.id, staffRaw, 5_000_000 + n, new Date(base + n * hour), new Date(base + n * hour + hour / 2)]);
         await tx.query('UPDATE clients SET visit_count = $1, updated_at = now() WHERE id = $2', [client.visitCount + 1, client.id]);
       });
-    const bookings = ctx.quick ? 1_200 : 5_000;
+    const bookings = ctx.quick ? 800 : 5_000;
     for (let n = 0; n < 100; n += 1) {
       await bookOurs(1_000_000 + n);
       await bookRaw(1_000_000 + n);

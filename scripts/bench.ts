@@ -66,7 +66,7 @@ function probeMemory(mode: 'app' | 'pg', databaseUrl: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', './src/instrument.ts', 'bench/support/memory-probe.ts', mode], {
       cwd: projectRoot,
-      env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+      env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_QUICK: quick ? '1' : '0', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -6,17 +6,14 @@
  *   pg:  the same database work with raw `pg` only: the floor that a
  *        Node process with a driver and a pool needs.
  * Not a *.bench.ts module: the runner spawns it so each figure is a clean process.
+ * Both run under tsx with src/instrument.ts (Sentry) loaded, as `npm run`
+ * scripts do, so the difference is the app stack itself.
  */
 import pg from 'pg';
-import { loadConfig } from '../../src/config.js';
-import { composeApi } from '../../src/api/compose-api.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { noopReporter } from '../../src/observability/error-reporter.js';
-import { BenchClients, BenchCompanies } from './bench-tables.js';
 
 const mode = process.argv[2];
 const url = process.env.BENCH_DATABASE_URL;
-const WARM_UP_ROUNDS = 2_000;
+const WARM_UP_ROUNDS = process.env.BENCH_QUICK === '1' ? 800 : 2_000;
 
 async function settle(): Promise<number> {
   (globalThis as { gc?: () => void }).gc?.();
@@ -25,6 +22,12 @@ async function settle(): Promise<number> {
 }
 
 async function app(databaseUrl: string): Promise<number> {
+  // Imported here so the raw-pg process never loads the app stack.
+  const { loadConfig } = await import('../../src/config.js');
+  const { composeApi } = await import('../../src/api/compose-api.js');
+  const { silentLogger } = await import('../../src/observability/logger.js');
+  const { noopReporter } = await import('../../src/observability/error-reporter.js');
+  const { BenchClients, BenchCompanies } = await import('./bench-tables.js');
   const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
   const api = await composeApi(config, silentLogger, noopReporter, { flushReporter: async () => true });
   try {
