@@ -28,6 +28,14 @@ describe('statement timeout', () => {
     await expect(pidOf(stack.db)).resolves.toBe(before);
     expect(getPoolStats(stack.pool)).toMatchObject({ total: 1, inUse: 0 });
   });
+
+  test('when statements fail with constraint or type errors, then the connection is kept rather than reopened', async () => {
+    const before = await pidOf(stack.db);
+    await stack.db.company.create({ data: { id: 1, title: 'Salon' } });
+    await expect(stack.db.company.create({ data: { id: 1, title: 'Again' } })).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION' });
+    await expect(stack.db.$queryRawUnsafe("SELECT 'x'::int")).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(pidOf(stack.db)).resolves.toBe(before);
+  });
 });
 
 describe('lock wait timeout', () => {
