@@ -26,6 +26,10 @@ import { ReadinessProbe } from './readiness.js';
 import { healthRouter, type Lifecycle } from './routes/health.js';
 import { metricsRouter } from './routes/metrics.js';
 import { startServer, stopServer } from './server.js';
+import { whatsappHealthRouter } from './routes/whatsapp-health.js';
+import { createSessionHealth } from '../whatsapp/session-health.js';
+import { thresholdsFromConfig } from '../whatsapp/health-thresholds.js';
+import { startBaileysService, type BaileysService } from '../whatsapp/baileys-service.js';
 
 /** What extra routers get to build on. */
 export interface ApiParts {
@@ -77,17 +81,41 @@ export async function composeApi(
   const lifecycle: Lifecycle = { shuttingDown: false };
   const probe = new ReadinessProbe(database.pool);
 
+  const thresholds = thresholdsFromConfig(config);
+  const whatsappHealth = createSessionHealth({
+    db: database.db,
+    pool: database.pool,
+    thresholds,
+    authDir: config.BAILEYS_AUTH_DIR,
+    reporter,
+    logger,
+  });
+
   let server: Awaited<ReturnType<typeof startServer>>;
+  let whatsapp: BaileysService | undefined;
   try {
     const parts: ApiParts = { config, logger, reporter, database, metrics, probe, lifecycle };
     const extra = (await options.extraRouters?.(parts)) ?? [];
     const app = createApp({
-      routers: [healthRouter(probe, lifecycle), metricsRouter(metrics.registry), ...extra],
+      routers: [
+        healthRouter(probe, lifecycle),
+        // All sessions: the socket may run in another process; auth record count is the number of sessions.
+        whatsappHealthRouter(whatsappHealth, { thresholds }),
+        metricsRouter(metrics.registry),
+        ...extra,
+      ],
       logger,
       reporter,
       bodyLimit: config.HTTP_BODY_LIMIT,
     });
     server = await startServer(app, config.PORT, config.HOST);
+    // Never in tests or by default; throws SessionLockedError when another process drives the session.
+    if (config.WHATSAPP_ENABLED) {
+      whatsapp = await startBaileysService({ config, db: database.db, pool: database.pool, logger, reporter }).catch(async (error: unknown) => {
+        await stopServer(server.server, 0);
+        throw error;
+      });
+    }
   } catch (error) {
     await database.close();
     throw error;
@@ -105,6 +133,7 @@ export async function composeApi(
         },
       },
       { name: 'http', run: () => stopServer(server.server, config.SHUTDOWN_TIMEOUT_MS) },
+      { name: 'whatsapp', run: () => whatsapp?.stop() },
       { name: 'prisma', run: () => database.db.$disconnect() },
       { name: 'pool', run: () => database.pool.end() },
       { name: 'sentry', run: async () => void (await flush(config.SENTRY_FLUSH_TIMEOUT_MS)) },

@@ -8,9 +8,6 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/db
 import { applyMigrations } from '../../src/db/migrations.js';
 import { loadConfig } from '../../src/config.js';
 import { composeApi, type ComposedApi } from '../../src/api/compose-api.js';
-import { whatsappHealthRouter } from '../../src/api/routes/whatsapp-health.js';
-import { createSessionHealth } from '../../src/whatsapp/session-health.js';
-import { thresholdsFromConfig } from '../../src/whatsapp/health-thresholds.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { noopReporter } from '../../src/observability/error-reporter.js';
 
@@ -44,11 +41,6 @@ describe('database stopped and started while the API runs', () => {
       METRICS_DB_TIMEOUT_MS: '500',
     });
     api = await composeApi(config, silentLogger, noopReporter, {
-      extraRouters: ({ database }) => {
-        const thresholds = thresholdsFromConfig(config);
-        const health = createSessionHealth({ db: database.db, pool: database.pool, thresholds, reporter: noopReporter });
-        return [whatsappHealthRouter(health, { thresholds, timeoutMs: 1_000 })];
-      },
       flushReporter: async () => true,
     });
     baseUrl = `http://127.0.0.1:${api.address.port}`;

@@ -4,9 +4,6 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 import { runAdmin } from '../helpers/admin.js';
 import { loadConfig } from '../../src/config.js';
 import { composeApi, type ComposedApi } from '../../src/api/compose-api.js';
-import { whatsappHealthRouter } from '../../src/api/routes/whatsapp-health.js';
-import { createSessionHealth } from '../../src/whatsapp/session-health.js';
-import { thresholdsFromConfig } from '../../src/whatsapp/health-thresholds.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { ErrorReporter } from '../../src/observability/error-reporter.js';
 
@@ -89,10 +86,6 @@ describe('HTTP routes under hostile input', () => {
     database = await createTestDatabase();
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     api = await composeApi(config, silentLogger, reporter, {
-      extraRouters: ({ database: opened }) => {
-        const thresholds = thresholdsFromConfig(config);
-        return [whatsappHealthRouter(createSessionHealth({ db: opened.db, pool: opened.pool, thresholds, reporter }), { thresholds })];
-      },
       flushReporter: async () => true,
     });
     port = api.address.port;
