@@ -16,7 +16,8 @@ export function upsertDialogContext(ctx: DataLayerContext, input: z.input<typeof
     'upsertDialogContext',
     upsertDialogContextInput,
     input,
-    (i) => ({ companyId: i.companyId, mode: i.mode, stateKeys: Object.keys(i.state).slice(0, 20) }),
+    // Key names of the state could carry user data: only their count is reported.
+    (i) => ({ companyId: i.companyId, mode: i.mode, stateKeyCount: Object.keys(i.state).length }),
     (i) => {
       const now = ctx.now();
       return ctx.repositories.dialogContexts.save(i.companyId, i.phone, i.state, {
