@@ -109,7 +109,9 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
       const errorCode = failure instanceof DataError ? failure.code : 'APPLICATION_ERROR';
       logger.warn({ transaction: name, attempt, durationMs, code: errorCode }, 'transaction rolled back');
       finished({ name, durationMs: performance.now() - started, attempts: attempt, errorCode });
-      if (!isExpectedOutcome(failure)) {
+      // Only database faults: an application error thrown to roll back belongs to the caller,
+      // who reports it if it is a fault; expected outcomes are answers, not faults.
+      if (failure instanceof DataError && !isExpectedOutcome(failure)) {
         reporter.report(failure, {
           component: 'database',
           operation: 'transaction',
