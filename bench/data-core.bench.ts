@@ -6,11 +6,15 @@
  *   transaction) vs raw INSERT ... SELECT FROM unnest ... ON CONFLICT DO UPDATE
  *   in batches of 500 inside one transaction. rows/s, median of rounds.
  *   bulkUpsert.10k.tx: the same inside withTransaction (savepoint per batch).
- * - findOne.unique: findOne by (companyId, phone) vs the same SELECT. ops/s.
- * - upsert.single: upsert of one changed client vs INSERT ... ON CONFLICT DO
- *   UPDATE ... RETURNING. ops/s.
- * - transaction.booking3: withTransaction around find client, insert
- *   appointment, update client vs BEGIN; the same 3 statements; COMMIT. ops/s.
+ * - findOne.unique: findOne by (companyId, phone) vs raw pg sending the same
+ *   SQL text (built by the same functions) with the same parameters. ops/s.
+ * - upsert.single: upsert of one changed client vs the same statement. ops/s.
+ * - transaction.booking3: withTransaction around find client, upsert
+ *   appointment, upsert client's visit count vs raw pg BEGIN; the same 3
+ *   statements; COMMIT. ops/s.
+ * So the single-statement and transaction ratios measure the client path
+ * (Prisma's raw query and interactive transaction, the error extension, the
+ * repository), not differences in SQL.
  */
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
@@ -18,14 +22,29 @@ import { createPool, poolSettingsFromConfig } from '../src/db/pool.js';
 import { createDbClient } from '../src/db/prisma-client.js';
 import { noopReporter } from '../src/observability/error-reporter.js';
 import { silentLogger } from '../src/observability/logger.js';
-import { BenchAppointments, BenchClients, BenchCompanies } from './support/bench-tables.js';
+import { compileFilters } from '../src/repositories/filters.js';
+import { ParamList, quoteIdent } from '../src/repositories/sql.js';
+import { buildUpsert, planWrite, selectList } from '../src/repositories/statements.js';
+import type { TableSpec } from '../src/repositories/table-spec.js';
+import { appointmentSpec, BenchAppointments, BenchClients, BenchCompanies, clientSpec } from './support/bench-tables.js';
 import { median, throughput, type BenchContext, type BenchResult } from './types.js';
 
 const BULK_ROWS = 10_000;
 const BATCH = 500;
-const CLIENT_COLUMNS =
-  'id, company_id AS "companyId", crm_id AS "crmId", phone, name, email, visit_count AS "visitCount", total_spent AS "totalSpent", ' +
-  'last_visit_at AS "lastVisitAt", raw, created_at AS "createdAt", updated_at AS "updatedAt"';
+
+/**
+ * The exact SQL text the repository sends for findOne by (companyId, phone),
+ * so the raw side runs the same statement ("same statement" in issue 3).
+ */
+function findOneSql(): string {
+  const where = compileFilters(clientSpec, { companyId: 0, phone: '' }, new ParamList());
+  return `SELECT ${selectList(clientSpec)} FROM ${quoteIdent(clientSpec.table)} WHERE ${where} LIMIT 1`;
+}
+
+/** The exact SQL text of the repository's upsert for these fields. */
+function upsertSql<Row>(spec: TableSpec<Row>, sample: Record<string, unknown>, conflict: string[]): string {
+  return buildUpsert(spec, sample, planWrite(spec, Object.keys(sample), conflict)).sql;
+}
 
 interface ClientInput {
   companyId: number;
@@ -160,7 +179,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const singles = ctx.quick ? 2_000 : 12_000;
     const chunks = ctx.quick ? 12 : 24;
     await inRawTransaction(rawPool, (client) => rawBulk(client, clientRows(1, 1_000, 0)));
-    const findSql = `SELECT ${CLIENT_COLUMNS} FROM clients WHERE company_id = $1 AND phone = $2 LIMIT 1`;
+    const findSql = findOneSql();
     const warm = Math.min(500, singles / 4);
     for (let i = 0; i < warm; i += 1) {
       await clients.findOne({ companyId: 1, phone: phoneOf(i % 1_000) });
@@ -176,19 +195,17 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ctx.log(`findOne.unique: ours ${Math.round(find.ours)} ops/s, raw ${Math.round(find.raw)}`);
 
     // ---- upsert.single -----------------------------------------------------
-    const upsertSql =
-      `INSERT INTO clients (company_id, phone, name, visit_count) VALUES ($1, $2, $3, $4) ` +
-      `ON CONFLICT (company_id, phone) DO UPDATE SET name = EXCLUDED.name, visit_count = EXCLUDED.visit_count, updated_at = now() ` +
-      `RETURNING ${CLIENT_COLUMNS}`;
+    // Same statement as clients.upsert({ companyId, phone, name, visitCount }, ['companyId', 'phone']).
+    const clientUpsertSql = upsertSql(clientSpec, { companyId: 0, phone: '', name: '', visitCount: 0 }, ['companyId', 'phone']);
     for (let i = 0; i < warm; i += 1) {
       await clients.upsert({ companyId: 2, phone: phoneOf(i % 300), name: 'Warm', visitCount: i }, ['companyId', 'phone']);
-      await rawPool.query(upsertSql, [3, phoneOf(i % 300), 'Warm', i]);
+      await rawPool.query(clientUpsertSql, [3, phoneOf(i % 300), 'Warm', i]);
     }
     const upsert = await interleaved(
       singles,
       chunks,
       (i) => clients.upsert({ companyId: 2, phone: phoneOf(i % 300), name: `Client ${i % 300}`, visitCount: 1_000 + i }, ['companyId', 'phone']),
-      (i) => rawPool.query(upsertSql, [3, phoneOf(i % 300), `Client ${i % 300}`, 1_000 + i]),
+      (i) => rawPool.query(clientUpsertSql, [3, phoneOf(i % 300), `Client ${i % 300}`, 1_000 + i]),
     );
     results.push(throughput('upsert.single', 'ops/s', upsert.ours, upsert.raw));
     ctx.log(`upsert.single: ours ${Math.round(upsert.ours)} ops/s, raw ${Math.round(upsert.raw)}`);
@@ -204,10 +221,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     });
     const hour = 3_600_000;
     const base = Date.UTC(2027, 0, 1);
-    const insertAppointment =
-      `INSERT INTO appointments (company_id, client_id, staff_id, crm_record_id, start_at, end_at, status) ` +
-      `VALUES ($1, $2, $3, $4, $5, $6, 'confirmed') ON CONFLICT (crm_record_id) DO UPDATE SET start_at = EXCLUDED.start_at, ` +
-      `end_at = EXCLUDED.end_at, status = EXCLUDED.status, updated_at = now() RETURNING id`;
+    // The raw side sends the very statements the repositories send, inside BEGIN ... COMMIT.
+    const appointmentUpsertSql = upsertSql(
+      appointmentSpec,
+      { companyId: 0, clientId: 0, staffId: 0, crmRecordId: 0, startAt: new Date(0), endAt: new Date(0), status: 'pending' },
+      ['crmRecordId'],
+    );
+    const visitUpsertSql = upsertSql(clientSpec, { companyId: 0, phone: '', visitCount: 0 }, ['companyId', 'phone']);
     const bookOurs = (n: number) =>
       clients.withTransaction(async (tx) => {
         const client = await clients.findOneTx(tx, { companyId: 4, phone: phoneOf(n % 200) });
@@ -221,11 +241,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       });
     const bookRaw = (n: number) =>
       inRawTransaction(rawPool, async (tx) => {
-        const found = await tx.query<{ id: number; visitCount: number }>(findSql, [5, phoneOf(n % 200)]);
+        const found = await tx.query<{ id: number; phone: string; visitCount: number }>(findSql, [5, phoneOf(n % 200)]);
         const client = found.rows[0];
         if (!client) throw new Error('seeded client missing');
-        await tx.query(insertAppointment, [5, client.id, staffRaw, 5_000_000 + n, new Date(base + n * hour), new Date(base + n * hour + hour / 2)]);
-        await tx.query('UPDATE clients SET visit_count = $1, updated_at = now() WHERE id = $2', [client.visitCount + 1, client.id]);
+        const startAt = new Date(base + n * hour).toISOString();
+        const endAt = new Date(base + n * hour + hour / 2).toISOString();
+        await tx.query(appointmentUpsertSql, [5, client.id, staffRaw, 5_000_000 + n, startAt, endAt, 'confirmed']);
+        await tx.query(visitUpsertSql, [5, client.phone, client.visitCount + 1]);
       });
     const bookings = ctx.quick ? 800 : 5_000;
     for (let n = 0; n < 100; n += 1) {

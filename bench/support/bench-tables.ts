@@ -11,7 +11,7 @@ const timestamps = {
   updatedAt: { column: 'updated_at', type: 'timestamptz' },
 } as const;
 
-const companySpec: TableSpec<Company> = {
+export const companySpec: TableSpec<Company> = {
   table: 'companies',
   model: 'Company',
   primaryKey: ['id'],
@@ -26,7 +26,7 @@ const companySpec: TableSpec<Company> = {
   },
 };
 
-const clientSpec: TableSpec<Client> = {
+export const clientSpec: TableSpec<Client> = {
   table: 'clients',
   model: 'Client',
   primaryKey: ['id'],
@@ -46,7 +46,7 @@ const clientSpec: TableSpec<Client> = {
   },
 };
 
-const appointmentSpec: TableSpec<Appointment> = {
+export const appointmentSpec: TableSpec<Appointment> = {
   table: 'appointments',
   model: 'Appointment',
   primaryKey: ['id'],
