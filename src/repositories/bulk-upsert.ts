@@ -14,7 +14,7 @@ import { DataError, ErrorCode, ValidationError, restateDataError } from '../db/e
 import type { DbOrTx, TxClient } from '../db/prisma-client.js';
 import { isTransactionClient, withTransaction } from '../db/transaction.js';
 import { withOperationLabel } from '../db/operation-label.js';
-import { encodeValue } from './sql.js';
+import { encodeCell } from './sql.js';
 import { buildBulkUpsert, planWrite, type WritePlan } from './statements.js';
 import type { ColumnSpec, TableSpec, WriteRow } from './table-spec.js';
 
@@ -113,7 +113,7 @@ export function prepareRows<Row>(spec: TableSpec<Row>, input: WriteRow<Row>[], c
     const encoded = new Array<unknown>(width);
     for (let position = 0; position < width; position += 1) {
       const field = insertFields[position] as string;
-      encoded[position] = encodeValue(columns[position] as ColumnSpec, row[field], { field, row: index });
+      encoded[position] = encodeCell(columns[position] as ColumnSpec, row[field], field, index);
     }
     encodedRows[index] = encoded;
     const key = keyOf(encoded, keyPositions);

@@ -55,9 +55,9 @@ export interface ValueSite {
   row?: number | undefined;
 }
 
-function invalid(site: ValueSite, expected: string): ValidationError {
-  const where = site.row === undefined ? '' : `row ${site.row}: `;
-  return new ValidationError(`${where}field "${site.field}" must be ${expected}`, { fields: [site.field] });
+function invalid(field: string, row: number | undefined, expected: string): ValidationError {
+  const where = row === undefined ? '' : `row ${row}: `;
+  return new ValidationError(`${where}field "${field}" must be ${expected}`, { fields: [field], rowIndex: row });
 }
 
 /**
@@ -65,44 +65,49 @@ function invalid(site: ValueSite, expected: string): ValidationError {
  * `null` stays null (SQL NULL; NOT NULL columns are the database's call).
  */
 export function encodeValue(column: ColumnSpec, value: unknown, site: ValueSite): unknown {
+  return encodeCell(column, value, site.field, site.row);
+}
+
+/** encodeValue without the site object: bulk writes call it once per cell. */
+export function encodeCell(column: ColumnSpec, value: unknown, field: string, row?: number): unknown {
   if (value === null) return null;
   switch (column.type) {
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) return value;
-      throw invalid(site, 'a 32-bit integer');
+      throw invalid(field, row, 'a 32-bit integer');
     case 'bigint':
       if (typeof value === 'bigint') return value.toString();
       if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       if (typeof value === 'string' && /^-?\d{1,19}$/.test(value)) return value;
-      throw invalid(site, 'an integer (bigint)');
+      throw invalid(field, row, 'an integer (bigint)');
     case 'text':
       if (typeof value === 'string') return value;
-      throw invalid(site, 'a string');
+      throw invalid(field, row, 'a string');
     case 'enum':
       if (typeof value === 'string') return value;
-      throw invalid(site, `a ${column.enumType ?? 'enum'} value`);
+      throw invalid(field, row, `a ${column.enumType ?? 'enum'} value`);
     case 'bool':
       if (typeof value === 'boolean') return value;
-      throw invalid(site, 'a boolean');
+      throw invalid(field, row, 'a boolean');
     case 'numeric':
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
       if (typeof value === 'string' && NUMERIC_TEXT.test(value)) return value;
       if (isDecimalLike(value)) return value.toFixed();
-      throw invalid(site, 'a finite number, a decimal string or a Prisma.Decimal');
+      throw invalid(field, row, 'a finite number, a decimal string or a Prisma.Decimal');
     case 'timestamptz':
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
       if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
-      throw invalid(site, 'a valid Date or ISO timestamp');
+      throw invalid(field, row, 'a valid Date or ISO timestamp');
     case 'date':
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
       if (typeof value === 'string' && DATE_TEXT.test(value)) return value;
-      throw invalid(site, 'a valid Date or YYYY-MM-DD string');
+      throw invalid(field, row, 'a valid Date or YYYY-MM-DD string');
     case 'jsonb':
-      if (value === undefined || typeof value === 'function' || typeof value === 'symbol') throw invalid(site, 'JSON');
+      if (value === undefined || typeof value === 'function' || typeof value === 'symbol') throw invalid(field, row, 'JSON');
       try {
         return JSON.stringify(value);
       } catch {
-        throw invalid(site, 'JSON-serialisable');
+        throw invalid(field, row, 'JSON-serialisable');
       }
   }
 }
