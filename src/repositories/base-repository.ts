@@ -5,9 +5,10 @@
  *
  * Why raw SQL and not the model API: the model API costs 3 to 7 times raw
  * `pg` on small statements (query compilation in the client) and cannot do a
- * set-based upsert. `$queryRawUnsafe` on the injected client keeps the error
+ * set-based upsert. `rawSql(client)` keeps the error handling of the
  * extension (typed errors, Sentry once) and joins transactions: a TxClient
- * runs the statement on the transaction's connection.
+ * runs the statement on the transaction's connection through Prisma; the
+ * top-level client runs it on the pool directly (prisma-client.ts, directSql).
  *
  * Rows come back in the Prisma model shape: camelCase fields, Date for
  * timestamps and dates, Prisma.Decimal for numeric, bigint for bigint, parsed
@@ -18,7 +19,7 @@
  */
 import { ValidationError } from '../db/errors.js';
 import { withOperationLabel } from '../db/operation-label.js';
-import type { DbOrTx, TxClient } from '../db/prisma-client.js';
+import { rawSql, type DbOrTx, type TxClient } from '../db/prisma-client.js';
 import { withTransaction, type TransactionOptions } from '../db/transaction.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
@@ -181,12 +182,12 @@ export abstract class BaseRepository<Row> {
    * awaited, and it must run within the AsyncLocalStorage context to carry the label.
    */
   protected queryRows<T>(client: DbOrTx, operation: string, sql: string, params: unknown[], context?: Record<string, unknown>): Promise<T[]> {
-    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, async () => await client.$queryRawUnsafe<T[]>(sql, ...params));
+    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, async () => await rawSql(client).query<T>(sql, params));
   }
 
   /** Runs an INSERT/UPDATE/DELETE built by a domain method; returns the affected row count. */
   protected execute(client: DbOrTx, operation: string, sql: string, params: unknown[], context?: Record<string, unknown>): Promise<number> {
-    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, async () => await client.$executeRawUnsafe(sql, ...params));
+    return withOperationLabel({ model: this.spec.model, operation, ...(context ? { context } : {}) }, async () => await rawSql(client).execute(sql, params));
   }
 
   /** Translates filters into a condition, adding values to params (for custom statements). */

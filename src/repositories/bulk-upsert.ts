@@ -11,7 +11,7 @@
  *   transaction (or savepoint) to name the row that fails.
  */
 import { DataError, ErrorCode, ValidationError, restateDataError } from '../db/errors.js';
-import type { DbOrTx, TxClient } from '../db/prisma-client.js';
+import { rawSql, type DbOrTx, type TxClient } from '../db/prisma-client.js';
 import { isTransactionClient, withTransaction } from '../db/transaction.js';
 import { withOperationLabel } from '../db/operation-label.js';
 import { encodeCell } from './sql.js';
@@ -168,7 +168,7 @@ interface BatchCounts {
 }
 
 async function runStatement(client: DbOrTx, sql: string, rows: unknown[][], width: number): Promise<BatchCounts> {
-  const result = await client.$queryRawUnsafe<BatchCounts[]>(sql, ...toColumnLiterals(rows, width));
+  const result = await rawSql(client).query<BatchCounts>(sql, toColumnLiterals(rows, width));
   return { inserted: Number(result[0]?.inserted ?? 0), updated: Number(result[0]?.updated ?? 0) };
 }
 
