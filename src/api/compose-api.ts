@@ -25,11 +25,13 @@ import { createApp } from './app.js';
 import { ReadinessProbe } from './readiness.js';
 import { healthRouter, type Lifecycle } from './routes/health.js';
 import { metricsRouter } from './routes/metrics.js';
+import { catalogueRouter } from './routes/catalogue.js';
+import { createDataLayer, type DataLayer } from '../data-layer/index.js';
 import { startServer, stopServer } from './server.js';
 import { whatsappHealthRouter } from './routes/whatsapp-health.js';
 import { createSessionHealth } from '../whatsapp/session-health.js';
 import { thresholdsFromConfig } from '../whatsapp/health-thresholds.js';
-import { startBaileysService, type BaileysService } from '../whatsapp/baileys-service.js';
+import type { BaileysService } from '../whatsapp/baileys-service.js';
 
 /** What extra routers get to build on. */
 export interface ApiParts {
@@ -38,6 +40,8 @@ export interface ApiParts {
   reporter: ErrorReporter;
   database: Database;
   metrics: Metrics;
+  /** The one facade of this process; routers read through it. */
+  dataLayer: DataLayer;
   probe: ReadinessProbe;
   lifecycle: Lifecycle;
 }
@@ -59,6 +63,8 @@ export interface ComposedApi {
   /** For in-process tests and the entry's log line. */
   database: Database;
   metrics: Metrics;
+  /** The facade the routes use, so tests act through the same wiring (e.g. transaction metrics). */
+  dataLayer: DataLayer;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -78,6 +84,15 @@ export async function composeApi(
     onOperation: metrics.onOperation,
   });
   metrics.registerPool(database.pool);
+  // Built once: every router shares its settings, reporting and transaction metrics.
+  const dataLayer = createDataLayer(database.db, {
+    logger,
+    reporter,
+    settings: { dialogContextTtlHours: config.DIALOG_CONTEXT_TTL_HOURS, dialogContextMaxBytes: config.DIALOG_CONTEXT_MAX_BYTES },
+    transactionTimeoutMs: config.TRANSACTION_TIMEOUT_MS,
+    transactionMaxRetries: config.TRANSACTION_MAX_RETRIES,
+    onTransaction: metrics.observeTransaction,
+  });
   const lifecycle: Lifecycle = { shuttingDown: false };
   const probe = new ReadinessProbe(database.pool);
 
@@ -94,7 +109,7 @@ export async function composeApi(
   let server: Awaited<ReturnType<typeof startServer>>;
   let whatsapp: BaileysService | undefined;
   try {
-    const parts: ApiParts = { config, logger, reporter, database, metrics, probe, lifecycle };
+    const parts: ApiParts = { config, logger, reporter, database, metrics, dataLayer, probe, lifecycle };
     const extra = (await options.extraRouters?.(parts)) ?? [];
     const app = createApp({
       routers: [
@@ -102,6 +117,7 @@ export async function composeApi(
         // All sessions: the socket may run in another process; auth record count is the number of sessions.
         whatsappHealthRouter(whatsappHealth, { thresholds }),
         metricsRouter(metrics.registry),
+        catalogueRouter(dataLayer),
         ...extra,
       ],
       logger,
@@ -111,6 +127,8 @@ export async function composeApi(
     server = await startServer(app, config.PORT, config.HOST);
     // Never in tests or by default; throws SessionLockedError when another process drives the session.
     if (config.WHATSAPP_ENABLED) {
+      // Loaded only when enabled: Baileys and its protobufs cost tens of MB of memory.
+      const { startBaileysService } = await import('../whatsapp/baileys-service.js');
       whatsapp = await startBaileysService({ config, db: database.db, pool: database.pool, logger, reporter }).catch(async (error: unknown) => {
         await stopServer(server.server, 0);
         throw error;
@@ -141,5 +159,5 @@ export async function composeApi(
     ],
     config.SENTRY_FLUSH_TIMEOUT_MS,
   );
-  return { address: server.address, shutdown, database, metrics };
+  return { address: server.address, shutdown, database, metrics, dataLayer };
 }

@@ -76,6 +76,9 @@ export function getPoolStats(pool: pg.Pool): PoolStats {
   };
 }
 
+/** Shortest gap between two "pool usage above N %" warnings. */
+export const POOL_WARNING_INTERVAL_MS = 60_000;
+
 export function createPool(settings: PoolSettings, deps: PoolDeps): pg.Pool {
   const pool = new pg.Pool({
     connectionString: settings.connectionString,
@@ -95,27 +98,28 @@ export function createPool(settings: PoolSettings, deps: PoolDeps): pg.Pool {
   // A failed statement must not cost a reconnect (pool-query-reuse.ts).
   reuseConnectionsAfterStatementErrors(pool);
   const { logger, reporter } = deps;
-  let aboveWarnLevel = false;
+  // A burst keeps the pool full for many acquires in a row: warn once per interval, with the count.
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
+  let exceededSinceWarn = 0;
 
   pool.on('connect', (client) => {
     // An error on a checked-out client surfaces to its query; without a listener
     // the same error would also be emitted unhandled and crash the process.
     client.on('error', (error) => logger.warn({ code: (error as { code?: string }).code }, 'database client error'));
-    logger.debug({ pool: getPoolStats(pool) }, 'database connection opened');
+    logger.info({ pool: getPoolStats(pool) }, 'database connection opened');
   });
   pool.on('acquire', () => {
     const stats = getPoolStats(pool);
-    const above = stats.usagePercent > settings.warnUsagePercent;
-    if (above && !aboveWarnLevel) {
-      logger.warn({ pool: stats }, `database pool usage above ${settings.warnUsagePercent}%`);
-    }
-    aboveWarnLevel = above;
-  });
-  pool.on('release', () => {
-    aboveWarnLevel = getPoolStats(pool).usagePercent > settings.warnUsagePercent;
+    if (stats.usagePercent <= settings.warnUsagePercent) return;
+    exceededSinceWarn += 1;
+    const now = Date.now();
+    if (now - lastWarnAt < POOL_WARNING_INTERVAL_MS) return;
+    logger.warn({ pool: stats, timesSinceLastWarning: exceededSinceWarn }, `database pool usage above ${settings.warnUsagePercent}%`);
+    lastWarnAt = now;
+    exceededSinceWarn = 0;
   });
   pool.on('remove', () => {
-    logger.debug({ pool: getPoolStats(pool) }, 'database connection closed');
+    logger.info({ pool: getPoolStats(pool) }, 'database connection closed');
   });
   // An idle client losing its server (restart, pg_terminate_backend) must never crash the process.
   pool.on('error', (error) => {
