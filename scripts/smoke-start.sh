@@ -1,40 +1,73 @@
 #!/usr/bin/env bash
-# `npm start` end to end on a fresh embedded PostgreSQL: /health must answer
-# 200 within a minute, and SIGTERM must stop everything with exit code 0.
+# `npm start` end to end on a fresh embedded PostgreSQL, as a newcomer runs it:
+#  1. first start: /health answers 200 within a minute, /health/ready 200;
+#  2. `npm run db:seed` beside it puts the demo salon into the running server;
+#  3. SIGTERM stops everything with exit code 0 and no PostgreSQL left running;
+#  4. a second start on the same folder reuses the data (the demo salon is still there).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 data_dir=$(mktemp -d /tmp/ai-admin-data-smoke-XXXXXX)
 chmod 755 "$data_dir"  # the embedded server runs as the postgres user when we are root
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-pg_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+port=$(free_port)
+pg_port=$(free_port)
 log=$(mktemp)
+status=0
+fail() { echo "smoke: $1"; status=1; }
 
-env -u DATABASE_URL PORT="$port" EMBEDDED_PG_PORT="$pg_port" EMBEDDED_PG_DATA_DIR="$data_dir/pg" LOG_LEVEL=info npm start >"$log" 2>&1 &
-npm_pid=$!
-started=$(date +%s)
-status=1
-for _ in $(seq 1 120); do
-  if curl -sf "http://127.0.0.1:$port/health" >/dev/null; then status=0; break; fi
-  kill -0 "$npm_pid" 2>/dev/null || break
-  sleep 0.5
-done
-elapsed=$(( $(date +%s) - started ))
-if [ "$status" -eq 0 ]; then
-  echo "smoke: npm start served /health in ${elapsed}s"
-  ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")
-  [ "$ready" = "200" ] || { echo "smoke: /health/ready answered $ready"; status=1; }
-else
-  echo "smoke: npm start did not serve /health within a minute"; tail -20 "$log"
-fi
-# SIGTERM to the service itself (npm's shell sits between), as PM2 or systemd would send it.
+export PORT="$port" EMBEDDED_PG_PORT="$pg_port" EMBEDDED_PG_DATA_DIR="$data_dir/pg" LOG_LEVEL=info
+unset DATABASE_URL
+
 descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
-service_pid=$(for p in $(descendants "$npm_pid"); do [ "$(cat /proc/$p/comm 2>/dev/null)" = node ] && grep -qa 'dist/index.js' "/proc/$p/cmdline" && echo "$p"; done | head -1)
-kill -TERM "${service_pid:-$npm_pid}"
-wait "$npm_pid"; exit_code=$?
-if [ "$exit_code" -ne 0 ]; then echo "smoke: exit code $exit_code after SIGTERM"; status=1; fi
-grep -q 'shutdown complete' "$log" || { echo "smoke: no clean shutdown logged"; status=1; }
-if pgrep -f "postgres -D $data_dir" >/dev/null; then echo "smoke: embedded PostgreSQL left running"; status=1; fi
+
+# start_service LABEL: runs `npm start` in the background and waits for /health.
+start_service() {
+  : >"$log"
+  npm start >"$log" 2>&1 &
+  npm_pid=$!
+  local started=$(date +%s) up=1
+  for _ in $(seq 1 120); do
+    if curl -sf "http://127.0.0.1:$port/health" >/dev/null; then up=0; break; fi
+    kill -0 "$npm_pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if [ "$up" -ne 0 ]; then fail "$1: npm start did not serve /health within a minute"; tail -20 "$log"; return 1; fi
+  echo "smoke: $1: npm start served /health in $(( $(date +%s) - started ))s"
+  local ready
+  ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health/ready")
+  [ "$ready" = "200" ] || fail "$1: /health/ready answered $ready"
+}
+
+# stop_service LABEL: SIGTERM to the service itself (npm's shell sits between), as PM2 or systemd would send it.
+stop_service() {
+  local service_pid exit_code
+  service_pid=$(for p in $(descendants "$npm_pid"); do [ "$(cat /proc/$p/comm 2>/dev/null)" = node ] && grep -qa 'dist/index.js' "/proc/$p/cmdline" && echo "$p"; done | head -1)
+  kill -TERM "${service_pid:-$npm_pid}"
+  wait "$npm_pid"; exit_code=$?
+  [ "$exit_code" -eq 0 ] || fail "$1: exit code $exit_code after SIGTERM"
+  grep -q 'shutdown complete' "$log" || fail "$1: no clean shutdown logged"
+  if pgrep -f "postgres -D $data_dir" >/dev/null; then fail "$1: embedded PostgreSQL left running"; fi
+}
+
+companies() {
+  node -e '
+    const pg = require("pg");
+    const c = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_PG_PORT}/postgres` });
+    c.connect().then(() => c.query("SELECT count(*)::int AS n FROM companies")).then((r) => { console.log(r.rows[0].n); return c.end(); })
+      .catch(() => { console.log("error"); process.exit(0); });'
+}
+
+if start_service "first start"; then
+  LOG_LEVEL=warn npm run --silent db:seed >/dev/null 2>&1 || fail "npm run db:seed failed against the running server"
+  [ "$(companies)" = "1" ] || fail "the demo salon is not in the database after db:seed"
+  stop_service "first start"
+  if start_service "second start"; then
+    grep -q 'initialising embedded PostgreSQL' "$log" && fail "second start initialised a new data folder"
+    [ "$(companies)" = "1" ] || fail "second start lost the data of the first"
+    stop_service "second start"
+  fi
+fi
 rm -rf "$data_dir" "$log"
 [ "$status" -eq 0 ] && echo "smoke: passed" || echo "smoke: FAILED"
 exit "$status"
