@@ -4,7 +4,7 @@
  * transaction client), the clock and the settings from config.
  */
 import type { Db } from '../db/prisma-client.js';
-import { withTransaction } from '../db/transaction.js';
+import { withTransaction, type TransactionFinishedEvent } from '../db/transaction.js';
 import { markReported, sentryReporter, wasReported, type ErrorReporter } from '../observability/error-reporter.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createRepositories } from '../repositories/repositories.js';
@@ -20,6 +20,8 @@ export interface DataLayerDeps {
   /** Transaction limits from config (TRANSACTION_TIMEOUT_MS, TRANSACTION_MAX_RETRIES). */
   transactionTimeoutMs?: number;
   transactionMaxRetries?: number;
+  /** Passed to withTransaction's `onFinish` for every facade transaction (e.g. metrics.observeTransaction). Must not throw. */
+  onTransaction?: (event: TransactionFinishedEvent) => void;
 }
 
 export const DATA_LAYER_DEFAULTS: DataLayerSettings = { dialogContextTtlHours: 24, dialogContextMaxBytes: 64 * 1024 };
@@ -57,6 +59,7 @@ export function createDataLayer(db: Db, deps: DataLayerDeps = {}): DataLayer {
         reporter,
         ...(deps.transactionTimeoutMs !== undefined ? { timeout: deps.transactionTimeoutMs } : {}),
         ...(deps.transactionMaxRetries !== undefined ? { maxRetries: deps.transactionMaxRetries } : {}),
+        ...(deps.onTransaction ? { onFinish: deps.onTransaction } : {}),
       }),
   });
 }

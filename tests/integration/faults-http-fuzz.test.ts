@@ -63,7 +63,21 @@ const HOSTILE = [
   'NaN',
   '-1e309',
 ];
-const ROUTES = ['/health', '/health/ready', '/health/whatsapp', '/metrics', '/health/whatsapp/x', '/data', '/'];
+const ROUTES = [
+  '/health',
+  '/health/ready',
+  '/health/whatsapp',
+  '/metrics',
+  '/health/whatsapp/x',
+  '/data',
+  '/',
+  // The read-only catalogue: random text lands in its ids and query strings.
+  '/api/companies',
+  '/api/companies/1',
+  '/api/companies/1/services',
+  '/api/companies/1/staff',
+  '/api/companies/1/staff/1/schedules',
+];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 
 describe('HTTP routes under hostile input', () => {
