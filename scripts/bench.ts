@@ -14,13 +14,13 @@ import '../src/instrument.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { quoteIdent, runAdminSql, withDatabaseName } from '../src/db/admin-sql.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/db/embedded-postgres.js';
 import { applyMigrations, projectRoot } from '../src/db/migrations.js';
+import { freePort } from '../src/net/free-port.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { scrubText } from '../src/observability/scrub.js';
 import { round, type BenchModule, type BenchResult } from '../bench/types.js';
@@ -29,37 +29,6 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const benchDir = path.join(projectRoot, 'bench');
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${encodeURIComponent(database)}`;
-  return parsed.toString();
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** RSS of a child process that ran the app stack (or raw pg) warm; see bench/support/memory-probe.ts. */
 function probeMemory(mode: 'app' | 'pg', databaseUrl: string): Promise<number> {
@@ -114,8 +83,8 @@ async function main(): Promise<void> {
   const template = `bench_tpl_${runId}`;
   const results: BenchResult[] = [];
   try {
-    await admin(serverUrl, `CREATE DATABASE ${quoteIdent(template)}`);
-    await applyMigrations(withDatabase(serverUrl, template));
+    await runAdminSql(serverUrl, `CREATE DATABASE ${quoteIdent(template)}`);
+    await applyMigrations(withDatabaseName(serverUrl, template));
     const modules = readdirSync(benchDir)
       .filter((file) => file.endsWith('.bench.ts'))
       .filter((file) => !only || file.startsWith(only))
@@ -123,27 +92,27 @@ async function main(): Promise<void> {
     for (const file of modules) {
       const name = file.replace(/\.bench\.ts$/, '');
       const database = `bench_${name.replace(/[^a-z0-9]/gi, '_')}_${runId}`;
-      await admin(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
+      await runAdminSql(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
       const moduleStarted = performance.now();
       log(`-- ${name}`);
       try {
         const module = (await import(pathToFileURL(path.join(benchDir, file)).href)) as BenchModule;
-        const produced = await module.run({ databaseUrl: withDatabase(serverUrl, database), quick, log: (line) => log(`   ${line}`) });
+        const produced = await module.run({ databaseUrl: withDatabaseName(serverUrl, database), quick, log: (line) => log(`   ${line}`) });
         results.push(...produced);
         log(`   ${produced.length} result(s) in ${Math.round((performance.now() - moduleStarted) / 1000)} s`);
       } catch (error) {
         process.exitCode = 1;
         log(`   FAILED: ${scrubText(error instanceof Error ? error.message : String(error))}`);
       } finally {
-        await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+        await runAdminSql(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
       }
     }
     if (!only || only === 'memory') {
       // Resident memory of the API's data stack after warm-up, against a process doing the same reads with raw pg only.
       const database = `bench_memory_${runId}`;
-      await admin(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
+      await runAdminSql(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
       try {
-        const url = withDatabase(serverUrl, database);
+        const url = withDatabaseName(serverUrl, database);
         const app = await probeMemory('app', url);
         const raw = await probeMemory('pg', url);
         results.push({ name: 'memory.rss', unit: 'MB', value: round(app), baseline: round(raw), ratio: round(raw / app, 3) });
@@ -151,11 +120,11 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         log(`   memory probe FAILED: ${scrubText(error instanceof Error ? error.message : String(error))}`);
       } finally {
-        await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+        await runAdminSql(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
       }
     }
   } finally {
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`).catch(() => undefined);
+    await runAdminSql(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`).catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     if (embeddedRoot) rmSync(embeddedRoot, { recursive: true, force: true });
   }

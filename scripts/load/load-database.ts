@@ -5,13 +5,13 @@
  * temp folder and removed afterwards. Both get the real migrations.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { quoteIdent, runAdminSql, withDatabaseName } from '../../src/db/admin-sql.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { applyMigrations } from '../../src/db/migrations.js';
+import { freePort } from '../../src/net/free-port.js';
 import type { Logger } from '../../src/observability/logger.js';
 
 export interface LoadDatabase {
@@ -20,40 +20,19 @@ export interface LoadDatabase {
   dispose(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function openLoadDatabase(serverUrl: string | undefined, logger: Logger): Promise<LoadDatabase> {
   if (serverUrl) {
     const name = `ai_admin_load_${randomBytes(4).toString('hex')}`;
-    await admin(serverUrl, `CREATE DATABASE "${name}"`);
-    const parsed = new URL(serverUrl);
-    parsed.pathname = `/${name}`;
-    const url = parsed.toString();
+    await runAdminSql(serverUrl, `CREATE DATABASE ${quoteIdent(name)}`);
+    const url = withDatabaseName(serverUrl, name);
     await applyMigrations(url);
+    const server = new URL(serverUrl);
     return {
       url,
-      where: `scratch database on the DATABASE_URL server (${parsed.hostname}:${parsed.port || 5432})`,
-      dispose: () => admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      where: `scratch database on the DATABASE_URL server (${server.hostname}:${server.port || 5432})`,
+      dispose: async () => {
+        await runAdminSql(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      },
     };
   }
   const root = mkdtempSync(path.join(tmpdir(), 'ai-admin-data-load-'));

@@ -17,6 +17,7 @@ import {
   type SqlQuery,
   type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
+import { quoteIdent, runAdminSql } from './admin-sql.js';
 
 const PG_CHAR_OID = 18; // the one-byte "char" type of pg_catalog
 const PG_NAME_OID = 19;
@@ -108,21 +109,6 @@ function migrationPool(client: pg.ClientConfig): pg.Pool {
   return pool;
 }
 
-async function runAdmin(client: pg.ClientConfig, sql: string): Promise<void> {
-  const admin = new pg.Client(client);
-  admin.on('error', () => undefined);
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 export function createMigrationAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
   const { client, schema } = connectionFromUrl(url);
   const options = schema ? { schema } : undefined;
@@ -135,14 +121,14 @@ export function createMigrationAdapter(url: string): SqlMigrationAwareDriverAdap
     // real database, P3006) and drops it while its pool still holds connections.
     async connectToShadowDb() {
       const name = `prisma_shadow_${Date.now()}_${process.pid}`;
-      await runAdmin(client, `CREATE DATABASE ${quoteIdent(name)}`);
+      await runAdminSql(client, `CREATE DATABASE ${quoteIdent(name)}`);
       const pool = migrationPool({ ...client, database: name });
       const shadow = patchAdapter(await new PrismaPg(pool, options).connect());
       const dispose = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await dispose();
         await pool.end();
-        await runAdmin(client, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        await runAdminSql(client, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       };
       return shadow;
     },

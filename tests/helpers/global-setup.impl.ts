@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { freePort } from './free-port.js';
-import { withDatabaseName, runAdmin, quoteIdent } from './admin.js';
+import { freePort } from '../../src/net/free-port.js';
+import { quoteIdent, runAdminSql, withDatabaseName } from '../../src/db/admin-sql.js';
 import { testRun } from './test-run-state.js';
 
 export default async function globalSetup(): Promise<void> {
@@ -34,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEST_EMBEDDED_DATA_DIR = embedded.dataDir;
   }
   const templateName = `aiadmin_tpl_${runId}`;
-  await runAdmin(adminUrl, `CREATE DATABASE ${quoteIdent(templateName)}`);
+  await runAdminSql(adminUrl, `CREATE DATABASE ${quoteIdent(templateName)}`);
   await applyMigrations(withDatabaseName(adminUrl, templateName));
   // Workers are started after this and inherit these.
   process.env.TEST_ADMIN_URL = adminUrl;

@@ -4,7 +4,7 @@
  * afterAll; global teardown drops any a crashed file left behind.
  */
 import { randomBytes } from 'node:crypto';
-import { quoteIdent, runAdmin, withDatabaseName } from './admin.js';
+import { quoteIdent, runAdminSql, withDatabaseName } from '../../src/db/admin-sql.js';
 
 export interface TestDatabase {
   name: string;
@@ -24,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `aiadmin_test_${required('TEST_RUN_ID')}_${randomBytes(4).toString('hex')}`;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await runAdmin(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+      await runAdminSql(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
       break;
     } catch (error) {
       // 55006: another worker is cloning the same template this instant.
@@ -36,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     url: withDatabaseName(adminUrl, name),
     drop: async () => {
-      await runAdmin(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     },
   };
 }

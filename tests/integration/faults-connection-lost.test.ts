@@ -1,5 +1,5 @@
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
-import { runAdmin } from '../helpers/admin.js';
+import { runAdminSql } from '../../src/db/admin-sql.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import { ConnectionLostError } from '../../src/db/errors.js';
 import { noopReporter } from '../../src/observability/error-reporter.js';
@@ -12,7 +12,7 @@ import { getPoolStats } from '../../src/db/pool.js';
  */
 describe('backend terminated by the server', () => {
   let stack: TestStack;
-  const terminate = (pid: number) => runAdmin(stack.database.url, 'SELECT pg_terminate_backend($1)', [pid]);
+  const terminate = (pid: number) => runAdminSql(stack.database.url, 'SELECT pg_terminate_backend($1)', [pid]);
   const backendPid = async (db: { $queryRaw: TestStack['db']['$queryRaw'] }) =>
     ((await db.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!).pid;
 
@@ -66,7 +66,7 @@ describe('backend terminated by the server', () => {
   test('when idle pooled connections are killed, then the pool drops them and later queries succeed on fresh connections', async () => {
     const { rows } = await stack.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const killed = rows[0]!.pid;
-    await runAdmin(
+    await runAdminSql(
       stack.database.url,
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ai-admin-data-test'",
     );

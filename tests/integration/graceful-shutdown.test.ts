@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../src/net/free-port.js';
 import { isAlive, pollUntil, spawnApi, type ApiProcess } from '../helpers/api-process.js';
 import { composeApi } from '../../src/api/compose-api.js';
 import { loadConfig } from '../../src/config.js';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import pg from 'pg';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../src/net/free-port.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { KEY_CLEANUP_JOB_NAME } from '../../src/whatsapp/key-cleanup.js';
 import { metricsRouter } from '../../src/api/routes/metrics.js';

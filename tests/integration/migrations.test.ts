@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { runAdmin } from '../helpers/admin.js';
+import { runAdminSql } from '../../src/db/admin-sql.js';
 import { applyMigrations, migrationsPending, projectRoot } from '../../src/db/migrations.js';
 
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ describe('committed migrations', () => {
   });
 
   test('when applied to the template, then every table of the design exists', async () => {
-    const { rows } = await runAdmin<{ table_name: string }>(
+    const { rows } = await runAdminSql<{ table_name: string }>(
       database.url,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
@@ -46,14 +46,14 @@ describe('committed migrations', () => {
   });
 
   test('when whatsapp_keys is inspected, then it has the contract columns and a unique (session, type, key)', async () => {
-    const { rows } = await runAdmin<{ column_name: string }>(
+    const { rows } = await runAdminSql<{ column_name: string }>(
       database.url,
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'whatsapp_keys'",
     );
     expect(rows.map((r) => r.column_name)).toEqual(
       expect.arrayContaining(['session_id', 'type', 'key_id', 'value', 'expires_at', 'updated_at', 'created_at']),
     );
-    const unique = await runAdmin<{ indexdef: string }>(
+    const unique = await runAdminSql<{ indexdef: string }>(
       database.url,
       "SELECT indexdef FROM pg_indexes WHERE tablename = 'whatsapp_keys' AND indexdef LIKE 'CREATE UNIQUE%'",
     );
@@ -65,7 +65,7 @@ describe('prisma migrate deploy on an empty database', () => {
   test('when the migrations run on a database with no tables, then they apply and nothing is pending afterwards', async () => {
     const adminUrl = process.env.TEST_ADMIN_URL!;
     const name = `aiadmin_empty_${process.env.TEST_RUN_ID}`;
-    await runAdmin(adminUrl, `CREATE DATABASE "${name}"`);
+    await runAdminSql(adminUrl, `CREATE DATABASE "${name}"`);
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     try {
@@ -73,7 +73,7 @@ describe('prisma migrate deploy on an empty database', () => {
       await expect(applyMigrations(url.toString())).resolves.toEqual({ applied: true });
       await expect(migrationsPending(url.toString())).resolves.toBe(false);
     } finally {
-      await runAdmin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
   });
 });

@@ -2,7 +2,7 @@ import { ConnectionLostError, PoolExhaustedError, TimeoutError } from '../../src
 import { getPoolStats } from '../../src/db/pool.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import type { ErrorReport, ErrorReporter } from '../../src/observability/error-reporter.js';
-import { runAdmin } from '../helpers/admin.js';
+import { runAdminSql } from '../../src/db/admin-sql.js';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -11,7 +11,7 @@ const pidOf = async (stack: TestStack): Promise<number> => {
   return rows[0]!.pid;
 };
 
-const terminate = (stack: TestStack, pid: number) => runAdmin(stack.database.url, 'SELECT pg_terminate_backend($1)', [pid]);
+const terminate = (stack: TestStack, pid: number) => runAdminSql(stack.database.url, 'SELECT pg_terminate_backend($1)', [pid]);
 
 describe('database pool under load', () => {
   let stack: TestStack;
@@ -114,7 +114,7 @@ describe('lost connections', () => {
     const pid = await pidOf(stack);
     const running = stack.db.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(5)').catch((error: unknown) => error);
     await waitFor(async () => {
-      const rows = await runAdmin<{ state: string }>(stack.database.url, 'SELECT state FROM pg_stat_activity WHERE pid = $1', [pid]);
+      const rows = await runAdminSql<{ state: string }>(stack.database.url, 'SELECT state FROM pg_stat_activity WHERE pid = $1', [pid]);
       return rows.rows[0]?.state === 'active';
     });
     await terminate(stack, pid);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from '../../src/net/free-port.js';
 import { createApp } from '../../src/api/app.js';
 import { whatsappHealthRouter } from '../../src/api/routes/whatsapp-health.js';
 import { createSessionHealth } from '../../src/whatsapp/session-health.js';
