@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
+import { withTimeout } from '../async/with-timeout.js';
 import { getPoolStats, type PoolStats } from '../db/pool.js';
 import { projectRoot } from '../db/migrations.js';
 
@@ -21,21 +22,6 @@ export interface MigrationCheck {
   expected: number;
   applied?: number;
 }
-
-const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out')), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 
 let migrationNamesCache: string[] | undefined;
 function migrationNamesOnDisk(): string[] {

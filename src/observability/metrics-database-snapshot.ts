@@ -8,6 +8,7 @@
  * scrape must still answer when the database is slow or gone.
  */
 import type pg from 'pg';
+import { withTimeout } from '../async/with-timeout.js';
 import { KEY_CLEANUP_JOB_NAME } from '../whatsapp/key-cleanup.js';
 
 export interface WhatsappKeyCount {
@@ -52,23 +53,6 @@ export function keyTypeLabel(type: string): string {
 
 const FAILED: DatabaseSnapshot = { ok: false, keys: [], lastCleanupSeconds: undefined };
 
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('metrics database read timed out')), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
 async function readSnapshot(pool: pg.Pool): Promise<DatabaseSnapshot> {
   const [keys, cleanup] = await Promise.all([
     pool.query<{ type: string; total: number; expired: number }>(KEYS_SQL),
@@ -93,7 +77,7 @@ export function createSnapshotReader(pool: pg.Pool, options: SnapshotReaderOptio
   let last: { at: number; snapshot: DatabaseSnapshot } | undefined;
   return () => {
     if (last && now() - last.at < options.cacheMs) return Promise.resolve(last.snapshot);
-    inFlight ??= bounded(readSnapshot(pool), options.timeoutMs)
+    inFlight ??= withTimeout(readSnapshot(pool), options.timeoutMs, 'metrics database read timed out')
       .catch(() => FAILED)
       .then((snapshot) => {
         // A failed read is not cached: the next scrape tries again.

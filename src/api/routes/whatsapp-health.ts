@@ -7,6 +7,7 @@
  * JSON only: counts, times and thresholds; no ids of keys, no paths, no errors' text.
  */
 import { Router } from 'express';
+import { TimeoutError, withTimeout } from '../../async/with-timeout.js';
 import type { SessionHealth } from '../../whatsapp/session-health.js';
 import type { HealthThresholds } from '../../whatsapp/health-thresholds.js';
 
@@ -15,16 +16,6 @@ export interface WhatsappHealthRouteOptions {
   sessionId?: string | undefined;
   thresholds: HealthThresholds;
   timeoutMs?: number;
-}
-
-class HealthTimeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new HealthTimeout()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function whatsappHealthRouter(health: SessionHealth, options: WhatsappHealthRouteOptions): Router {
@@ -36,7 +27,7 @@ export function whatsappHealthRouter(health: SessionHealth, options: WhatsappHea
     } catch (error) {
       res.status(503).json({
         status: 'critical',
-        error: error instanceof HealthTimeout ? 'database did not answer in time' : 'database unreachable',
+        error: error instanceof TimeoutError ? 'database did not answer in time' : 'database unreachable',
         thresholds: options.thresholds,
       });
     }
