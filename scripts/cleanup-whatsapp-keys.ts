@@ -7,13 +7,13 @@ import '../src/instrument.js';
  * found and deleted per type. Exits non-zero on failure.
  */
 import { parseArgs } from 'node:util';
-import * as Sentry from '@sentry/node';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/observability/logger.js';
 import { sentryReporter } from '../src/observability/error-reporter.js';
 import { runKeyCleanupJob } from '../src/jobs/whatsapp-key-cleanup-job.js';
 import { describeJobError } from '../src/jobs/run-exclusive-job.js';
+import { runScript } from './cli/run-script.js';
 
 const USAGE = 'usage: cleanup-whatsapp-keys [--dry-run] [--session ID] [--batch-size N]';
 
@@ -63,13 +63,4 @@ async function main(): Promise<number> {
   }
 }
 
-try {
-  const code = await main();
-  await Sentry.flush(2_000).catch(() => false);
-  process.exit(code);
-} catch (error) {
-  sentryReporter.report(error, { component: 'scripts', operation: 'cleanup-whatsapp-keys' });
-  await Sentry.flush(2_000).catch(() => false);
-  process.stderr.write(`cleanup-whatsapp-keys: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+await runScript('cleanup-whatsapp-keys', main);

@@ -7,7 +7,6 @@ import '../src/instrument.js';
  * Exits 0 only when every file was imported and verified.
  */
 import { parseArgs } from 'node:util';
-import * as Sentry from '@sentry/node';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -15,6 +14,7 @@ import { sentryReporter } from '../src/observability/error-reporter.js';
 import { importMultiFileAuth } from '../src/whatsapp/import-multifile-auth.js';
 import { keyExpiryPolicy } from '../src/whatsapp/key-expiry.js';
 import { acquireSessionLock } from '../src/whatsapp/session-lock.js';
+import { runScript } from './cli/run-script.js';
 
 const USAGE = 'usage: import-multifile-auth --dir PATH --session ID';
 
@@ -59,13 +59,4 @@ async function main(): Promise<number> {
   }
 }
 
-try {
-  const code = await main();
-  await Sentry.flush(2_000).catch(() => false);
-  process.exit(code);
-} catch (error) {
-  sentryReporter.report(error, { component: 'scripts', operation: 'import-multifile-auth' });
-  await Sentry.flush(2_000).catch(() => false);
-  process.stderr.write(`import-multifile-auth: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+await runScript('import-multifile-auth', main);
