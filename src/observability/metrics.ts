@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { getPoolStats } from '../db/pool.js';
 import type { OperationEvent } from '../db/prisma-client.js';
-import { createSnapshotReader, type DatabaseSnapshot } from './metrics-database-snapshot.js';
+import { createSnapshotReader, type DatabaseSnapshot, type WhatsappKeyCount } from './metrics-database-snapshot.js';
 
 export const METRICS_PREFIX = 'ai_admin_data_';
 
@@ -104,31 +104,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (current) this.set(current.ok ? 1 : 0);
     },
   });
-  new Gauge({
-    name: `${METRICS_PREFIX}whatsapp_keys`,
-    help: 'Stored WhatsApp signal keys by key type',
-    labelNames: ['type'] as const,
-    registers: [registry],
-    async collect() {
-      const current = await snapshot();
-      if (!current?.ok) return;
-      // Types that disappeared since the last scrape must not linger.
-      this.reset();
-      for (const key of current.keys) this.set({ type: key.type }, key.total);
-    },
-  });
-  new Gauge({
-    name: `${METRICS_PREFIX}whatsapp_keys_expired`,
-    help: 'Stored WhatsApp signal keys past their expiry (the cleanup removes them) by key type',
-    labelNames: ['type'] as const,
-    registers: [registry],
-    async collect() {
-      const current = await snapshot();
-      if (!current?.ok) return;
-      this.reset();
-      for (const key of current.keys) this.set({ type: key.type }, key.expired);
-    },
-  });
+  const keyCountGauge = (name: string, help: string, read: (count: WhatsappKeyCount) => number) =>
+    new Gauge({
+      name: `${METRICS_PREFIX}${name}`,
+      help,
+      labelNames: ['type'] as const,
+      registers: [registry],
+      async collect() {
+        const current = await snapshot();
+        if (!current?.ok) return;
+        // Types that disappeared since the last scrape must not linger.
+        this.reset();
+        for (const key of current.keys) this.set({ type: key.type }, read(key));
+      },
+    });
+  keyCountGauge('whatsapp_keys', 'Stored WhatsApp signal keys by key type', (count) => count.total);
+  keyCountGauge('whatsapp_keys_expired', 'Stored WhatsApp signal keys past their expiry (the cleanup removes them) by key type', (count) => count.expired);
   new Gauge({
     name: `${METRICS_PREFIX}whatsapp_key_cleanup_last_success_timestamp_seconds`,
     help: 'Unix time of the last successful (not dry-run) expired-key cleanup; absent if it never ran',
