@@ -26,7 +26,8 @@ import { compileFilters } from '../src/repositories/filters.js';
 import { ParamList, quoteIdent } from '../src/repositories/sql.js';
 import { buildUpsert, planWrite, selectList } from '../src/repositories/statements.js';
 import type { TableSpec } from '../src/repositories/table-spec.js';
-import { appointmentSpec, BenchAppointments, BenchClients, BenchCompanies, clientSpec } from './support/bench-tables.js';
+import { appointmentTable, clientTable } from '../src/repositories/table-specs.js';
+import { BenchAppointments, BenchClients, BenchCompanies } from './support/bench-tables.js';
 import { median, throughput, type BenchContext, type BenchResult } from './types.js';
 
 const BULK_ROWS = 10_000;
@@ -37,8 +38,8 @@ const BATCH = 500;
  * so the raw side runs the same statement ("same statement" in issue 3).
  */
 function findOneSql(): string {
-  const where = compileFilters(clientSpec, { companyId: 0, phone: '' }, new ParamList());
-  return `SELECT ${selectList(clientSpec)} FROM ${quoteIdent(clientSpec.table)} WHERE ${where} LIMIT 1`;
+  const where = compileFilters(clientTable, { companyId: 0, phone: '' }, new ParamList());
+  return `SELECT ${selectList(clientTable)} FROM ${quoteIdent(clientTable.table)} WHERE ${where} LIMIT 1`;
 }
 
 /** The exact SQL text of the repository's upsert for these fields. */
@@ -196,7 +197,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 
     // ---- upsert.single -----------------------------------------------------
     // Same statement as clients.upsert({ companyId, phone, name, visitCount }, ['companyId', 'phone']).
-    const clientUpsertSql = upsertSql(clientSpec, { companyId: 0, phone: '', name: '', visitCount: 0 }, ['companyId', 'phone']);
+    const clientUpsertSql = upsertSql(clientTable, { companyId: 0, phone: '', name: '', visitCount: 0 }, ['companyId', 'phone']);
     for (let i = 0; i < warm; i += 1) {
       await clients.upsert({ companyId: 2, phone: phoneOf(i % 300), name: 'Warm', visitCount: i }, ['companyId', 'phone']);
       await rawPool.query(clientUpsertSql, [3, phoneOf(i % 300), 'Warm', i]);
@@ -223,11 +224,11 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const base = Date.UTC(2027, 0, 1);
     // The raw side sends the very statements the repositories send, inside BEGIN ... COMMIT.
     const appointmentUpsertSql = upsertSql(
-      appointmentSpec,
+      appointmentTable,
       { companyId: 0, clientId: 0, staffId: 0, crmRecordId: 0, startAt: new Date(0), endAt: new Date(0), status: 'pending' },
       ['crmRecordId'],
     );
-    const visitUpsertSql = upsertSql(clientSpec, { companyId: 0, phone: '', visitCount: 0 }, ['companyId', 'phone']);
+    const visitUpsertSql = upsertSql(clientTable, { companyId: 0, phone: '', visitCount: 0 }, ['companyId', 'phone']);
     const bookOurs = (n: number) =>
       clients.withTransaction(async (tx) => {
         const client = await clients.findOneTx(tx, { companyId: 4, phone: phoneOf(n % 200) });

@@ -4,11 +4,12 @@ import { ValidationError } from '../../src/db/errors.js';
 import { compileFilters, escapeLike } from '../../src/repositories/filters.js';
 import { ParamList } from '../../src/repositories/sql.js';
 import { Prisma } from '../../src/generated/prisma/client.js';
-import { TestClientRepository, clientSpec } from '../helpers/test-repositories.js';
+import { clientTable } from '../../src/repositories/table-specs.js';
+import { TestClientRepository } from '../helpers/test-repositories.js';
 
 const compile = (filters: Record<string, unknown>) => {
   const params = new ParamList();
-  const sql = compileFilters(clientSpec, filters as never, params);
+  const sql = compileFilters(clientTable, filters as never, params);
   return { sql, params: params.values };
 };
 
