@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { runAdmin } from '../helpers/admin.js';
+import { runAdminSql } from '../../src/db/admin-sql.js';
 import { loadConfig } from '../../src/config.js';
 import { composeApi, type ComposedApi } from '../../src/api/compose-api.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -89,7 +89,7 @@ describe('HTTP routes under hostile input', () => {
 
   const tableCounts = async () =>
     (
-      await runAdmin<{ name: string; rows: string }>(
+      await runAdminSql<{ name: string; rows: string }>(
         database.url,
         `SELECT 'clients' AS name, count(*)::text AS rows FROM clients UNION ALL SELECT 'whatsapp_keys', count(*)::text FROM whatsapp_keys
          UNION ALL SELECT 'companies', count(*)::text FROM companies UNION ALL SELECT 'dialog_contexts', count(*)::text FROM dialog_contexts`,
