@@ -2,14 +2,16 @@
  * The frame around every data-layer operation: validate the input with its
  * zod schema, run the work, and turn the outcome into a Result.
  *
- * Reporting rule: an error the database layer already sent to Sentry (it marks
- * what it reports) is not sent again; expected outcomes (validation, not
- * found, conflicts) are never sent; anything else is sent once here with
- * component=data-layer, operation=<method> and the method's safe context.
+ * Reporting rule: the operation runs as the reporting owner, so the database
+ * layer below does not report its failures itself; expected outcomes
+ * (validation, not found, conflicts) are never sent; anything else is sent
+ * once here with component=data-layer, operation=<method>, the method's safe
+ * context and the failed database call's tags (model, db_operation, sqlstate,
+ * prisma_code). An error something else already sent is not sent again.
  */
 import type { z } from 'zod';
-import { DataError, ValidationError, isExpectedOutcome } from '../db/errors.js';
-import { markReported, wasReported, type ErrorReporter } from '../observability/error-reporter.js';
+import { DataError, ValidationError, dataErrorTags, isExpectedOutcome } from '../db/errors.js';
+import { markReported, wasReported, withReportingOwner, type ErrorReporter } from '../observability/error-reporter.js';
 import type { Logger } from '../observability/logger.js';
 import { fail, ok, type Result } from './result.js';
 
@@ -45,7 +47,8 @@ export async function runOperation<S extends z.ZodType, T>(
   const parsed = schema.safeParse(input);
   if (!parsed.success) return fail(validationFailure(parsed.error.issues).toJSON());
   try {
-    return ok(await work(parsed.data));
+    // The data layer owns the report: the database layer below defers to it (error-reporter.ts).
+    return ok(await withReportingOwner('data-layer', () => work(parsed.data)));
   } catch (error) {
     return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data)));
   }
@@ -80,7 +83,7 @@ function report(deps: OperationDeps, operation: string, error: unknown, context:
   deps.reporter.report(error, {
     component: 'data-layer',
     operation,
-    tags: { backend: 'postgres', error_code: code },
+    tags: { backend: 'postgres', ...dataErrorTags(error), error_code: code },
     context,
   });
   markReported(error);

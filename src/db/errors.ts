@@ -40,6 +40,8 @@ export class DataError extends Error {
   readonly prismaCode: string | undefined;
   readonly fields: string[] | undefined;
   readonly rowIndex: number | undefined;
+  /** The database call that failed (set by the database layer when a caller owns the report). */
+  origin: { model: string | undefined; operation: string } | undefined;
 
   constructor(code: ErrorCode, message: string, options: DataErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -140,6 +142,19 @@ export class DatabaseError extends DataError {
   constructor(message: string, options: DataErrorOptions = {}) {
     super(ErrorCode.Database, message, { retryable: false, ...options });
   }
+}
+
+/** Sentry tags that say which database call failed and how; nothing from the row. */
+export function dataErrorTags(error: unknown): Record<string, string | boolean | undefined> {
+  if (!(error instanceof DataError)) return {};
+  return {
+    error_code: error.code,
+    retryable: error.retryable,
+    sqlstate: error.sqlState,
+    prisma_code: error.prismaCode,
+    model: error.origin?.model,
+    db_operation: error.origin?.operation,
+  };
 }
 
 export function isDataError(error: unknown): error is DataError {

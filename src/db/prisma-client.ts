@@ -12,7 +12,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { mapDatabaseError } from './error-mapping.js';
 import { ErrorCode, type DataError } from './errors.js';
 import type { Logger } from '../observability/logger.js';
-import { markReported, type ErrorReporter } from '../observability/error-reporter.js';
+import { markReported, reportingOwner, type ErrorReporter } from '../observability/error-reporter.js';
 import { currentOperationLabel } from './operation-label.js';
 import { guardTransactionRelease } from './transaction-release-guard.js';
 
@@ -87,7 +87,9 @@ async function observed<T>(deps: DbClientDeps, call: ObservedCall, run: () => Pr
     const durationMs = performance.now() - started;
     const mapped = mapDatabaseError(error);
     deps.onOperation?.({ model, operation, durationMs, error: mapped });
-    if (!NOT_REPORTED.has(mapped.code) && call.report) {
+    // A caller that owns the report (data layer, WhatsApp auth) sends it with its own operation.
+    if (reportingOwner()) mapped.origin ??= { model, operation };
+    else if (!NOT_REPORTED.has(mapped.code) && call.report) {
       deps.reporter.report(error, {
         component: 'database',
         operation,
@@ -102,8 +104,8 @@ async function observed<T>(deps: DbClientDeps, call: ObservedCall, run: () => Pr
         context: { durationMs: Math.round(durationMs), ...call.describe() },
       });
     }
-    // The domain error is what callers see; it is marked so no layer reports it again.
-    markReported(mapped);
+    // The domain error is what callers see; once sent, it is marked so no layer reports it again.
+    if (!reportingOwner()) markReported(mapped);
     throw mapped;
   }
 }

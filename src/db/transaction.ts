@@ -9,7 +9,7 @@ import { mapDatabaseError } from './error-mapping.js';
 import { DataError, ErrorCode, isExpectedOutcome } from './errors.js';
 import type { Db, DbOrTx, TxClient } from './prisma-client.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { sentryReporter, type ErrorReporter } from '../observability/error-reporter.js';
+import { reportingOwner, sentryReporter, type ErrorReporter } from '../observability/error-reporter.js';
 
 export type IsolationLevel = 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
 
@@ -111,7 +111,9 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
       finished({ name, durationMs: performance.now() - started, attempts: attempt, errorCode });
       // Only database faults: an application error thrown to roll back belongs to the caller,
       // who reports it if it is a fault; expected outcomes are answers, not faults.
-      if (failure instanceof DataError && !isExpectedOutcome(failure)) {
+      // Under a reporting owner (data layer, WhatsApp auth) the owner sends it, with its operation.
+      if (failure instanceof DataError && reportingOwner()) failure.origin ??= { model: undefined, operation: `transaction ${name}` };
+      else if (failure instanceof DataError && !isExpectedOutcome(failure)) {
         reporter.report(failure, {
           component: 'database',
           operation: 'transaction',

@@ -2,6 +2,7 @@
  * Sends unexpected failures to Sentry once. The layer that owns a failure
  * reports it and marks it; layers above see the mark and do not report again.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as Sentry from '@sentry/node';
 import { scrubValue } from './scrub.js';
 
@@ -35,6 +36,24 @@ export function wasReported(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+const owner = new AsyncLocalStorage<string>();
+
+/**
+ * Runs fn with `component` owning the reports of failures inside it. A layer
+ * that knows what the caller was doing (a data-layer operation, a WhatsApp
+ * auth operation) reports with that context; the database layer below it
+ * sees the owner and leaves the report to it, so each failure is sent once,
+ * tagged with the operation the assistant actually called.
+ */
+export function withReportingOwner<T>(component: string, fn: () => Promise<T>): Promise<T> {
+  return owner.run(component, fn);
+}
+
+/** The component that will report failures of the current call, if any. */
+export function reportingOwner(): string | undefined {
+  return owner.getStore();
 }
 
 export const sentryReporter: ErrorReporter = {

@@ -2,11 +2,11 @@
  * Sentry for the WhatsApp store: each failed operation (load credentials, get
  * keys, set keys, save credentials, remove auth state, get stats) is reported
  * with component=whatsapp-auth, the operation, the session id and counts.
- * Never values, never key ids (they can be phone numbers). An error the
- * database layer already reported is not sent twice (sentryReporter checks).
+ * Never values, never key ids (they can be phone numbers). The operation runs
+ * as the reporting owner, so the database layer below leaves the report to it.
  */
-import { DataError } from '../db/errors.js';
-import type { ErrorReporter } from '../observability/error-reporter.js';
+import { DataError, dataErrorTags } from '../db/errors.js';
+import { withReportingOwner, type ErrorReporter } from '../observability/error-reporter.js';
 import type { Logger } from '../observability/logger.js';
 
 export type AuthOperation = 'loadCreds' | 'keys.get' | 'keys.set' | 'saveCreds' | 'removeAuthState' | 'getStats';
@@ -24,14 +24,15 @@ export async function reportedOperation<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   try {
-    return await fn();
+    // This layer owns the report: the database layer below defers to it (error-reporter.ts).
+    return await withReportingOwner('whatsapp-auth', fn);
   } catch (error) {
     const code = error instanceof DataError ? error.code : (error as Error | undefined)?.name;
     deps.logger.error({ component: 'whatsapp-auth', operation, sessionId, code, ...counts }, `whatsapp auth ${operation} failed`);
     deps.reporter.report(error, {
       component: 'whatsapp-auth',
       operation,
-      tags: { session_id: sessionId ?? 'all', error_code: code },
+      tags: { ...dataErrorTags(error), session_id: sessionId ?? 'all', error_code: code },
       context: { sessionId: sessionId ?? null, ...counts },
     });
     throw error;

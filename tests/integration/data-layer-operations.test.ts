@@ -146,7 +146,12 @@ describe('DataLayer failures', () => {
     }
     const added = reporter.reports.slice(before);
     expect(added).toHaveLength(1);
-    expect(added[0]?.report).toMatchObject({ component: 'database', operation: 'findMany', model: 'Service' });
+    // Reported by the data layer (it owns the report), with the failed database call in the tags.
+    expect(added[0]?.report).toMatchObject({
+      component: 'data-layer',
+      operation: 'getServices',
+      tags: { backend: 'postgres', error_code: 'DATABASE_ERROR', model: 'Service', db_operation: 'findMany', sqlstate: '42P01' },
+    });
     expect(reporter.attempts - reporter.reports.length).toBe(0);
   });
 

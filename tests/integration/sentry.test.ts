@@ -11,6 +11,8 @@ import { sentryOptions } from '../../src/observability/sentry-options.js';
 import { sentryReporter } from '../../src/observability/error-reporter.js';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { TestClientRepository, TestCompanyRepository } from '../helpers/test-repositories.js';
+import { createDataLayer } from '../../src/data-layer/index.js';
+import { usePostgresAuthState } from '../../src/whatsapp/auth-state.js';
 
 interface SentryEvent {
   event_id: string;
@@ -136,5 +138,52 @@ describe('database errors in Sentry', () => {
     const clients = new TestClientRepository(stack.db);
     const { events } = await eventsAfter(() => clients.findOne({ nope: 1 } as never).catch(() => undefined));
     expect(events).toHaveLength(0);
+  });
+});
+
+describe('failures of the operations the assistant calls, in Sentry', () => {
+  test('when a data-layer operation meets a database fault, then one event is sent by the data layer, naming the operation and the failed call', async () => {
+    const dataLayer = createDataLayer(stack.db, { reporter: sentryReporter });
+    await stack.pool.query('ALTER TABLE services RENAME TO services_gone');
+    try {
+      const { raw, events } = await eventsAfter(() => dataLayer.getServices({ companyId: 1 }));
+      expect(events).toHaveLength(1);
+      expect(events[0]?.level).toBe('error');
+      expect(events[0]?.tags).toMatchObject({
+        component: 'data-layer',
+        operation: 'getServices',
+        backend: 'postgres',
+        error_code: 'DATABASE_ERROR',
+        model: 'Service',
+        db_operation: 'findMany',
+        sqlstate: '42P01',
+      });
+      expect(events[0]?.contexts?.operation).toMatchObject({ companyId: 1 });
+      expect(raw).not.toContain(stack.database.url);
+    } finally {
+      await stack.pool.query('ALTER TABLE services_gone RENAME TO services');
+    }
+  });
+
+  test('when a data-layer call is refused for bad input, then nothing is sent (an answer, not a fault)', async () => {
+    const dataLayer = createDataLayer(stack.db, { reporter: sentryReporter });
+    const { events } = await eventsAfter(() => dataLayer.getClientByPhone({ companyId: 1, phone: 'not a phone' }));
+    expect(events).toHaveLength(0);
+  });
+
+  test('when a WhatsApp auth operation meets a database fault, then one event is sent with component=whatsapp-auth and no key material', async () => {
+    const auth = await usePostgresAuthState(stack.db, 'sentry-session', { reporter: sentryReporter });
+    await stack.pool.query('ALTER TABLE whatsapp_keys RENAME TO whatsapp_keys_gone');
+    try {
+      const { raw, events } = await eventsAfter(() =>
+        auth.state.keys.set({ 'pre-key': { '1': { public: Buffer.from('pub-material'), private: Buffer.from('priv-material') } } }).catch(() => undefined),
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0]?.tags).toMatchObject({ component: 'whatsapp-auth', operation: 'keys.set', session_id: 'sentry-session', sqlstate: '42P01' });
+      expect(raw).not.toContain('priv-material');
+      expect(raw).not.toContain(Buffer.from('priv-material').toString('base64'));
+    } finally {
+      await stack.pool.query('ALTER TABLE whatsapp_keys_gone RENAME TO whatsapp_keys');
+    }
   });
 });
