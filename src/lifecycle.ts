@@ -17,6 +17,7 @@ export function createShutdown(logger: Logger, steps: ShutdownStep[], sentryFlus
       logger.info({ reason }, 'shutting down');
       for (const step of steps) {
         try {
+          logger.debug({ step: step.name }, 'shutdown step');
           await step.run();
         } catch (error) {
           logger.error({ step: step.name, err: { message: (error as Error)?.message } }, 'shutdown step failed');

@@ -14,7 +14,7 @@ const REDACTED_KEYS = [
 ];
 
 export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
+  const settings = {
     name: options.name ?? 'ai-admin-data',
     level: options.level ?? 'info',
     redact: {
@@ -22,7 +22,11 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
       censor: '[redacted]',
     },
     base: { pid: process.pid },
-  });
+  };
+  // Synchronous stdout: pino's default buffered stream loses the last lines
+  // ("shutdown complete", a fatal start-up reason) when the process exits
+  // right after them. At this service's log volume the cost is negligible.
+  return pino(settings, pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that drops everything, for unit tests and library defaults. */

@@ -176,7 +176,9 @@ describe('failures of the operations the assistant calls, in Sentry', () => {
     await stack.pool.query('ALTER TABLE whatsapp_keys RENAME TO whatsapp_keys_gone');
     try {
       const { raw, events } = await eventsAfter(() =>
-        auth.state.keys.set({ 'pre-key': { '1': { public: Buffer.from('pub-material'), private: Buffer.from('priv-material') } } }).catch(() => undefined),
+        Promise.resolve()
+          .then(() => auth.state.keys.set({ 'pre-key': { '1': { public: Buffer.from('pub-material'), private: Buffer.from('priv-material') } } }))
+          .catch(() => undefined),
       );
       expect(events).toHaveLength(1);
       expect(events[0]?.tags).toMatchObject({ component: 'whatsapp-auth', operation: 'keys.set', session_id: 'sentry-session', sqlstate: '42P01' });
