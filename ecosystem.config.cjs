@@ -33,8 +33,11 @@ const common = {
   kill_signal: 'SIGTERM',
   kill_timeout: KILL_TIMEOUT_MS,
   autorestart: true,
-  // A crash loop (bad DATABASE_URL, port taken) should stop, not spin: the process exits 1 with one line saying why.
-  max_restarts: 10,
+  // A process that cannot reach the database exits 1 with one line saying why; PM2 restarts it
+  // with exponential backoff (200 ms doubling, capped at 15 s by PM2). 100 unstable restarts
+  // ride out a database outage of about 25 minutes during a deploy, then PM2 gives up (errored)
+  // instead of spinning forever on a permanent mistake (bad DATABASE_URL, port taken).
+  max_restarts: 100,
   min_uptime: 10_000,
   exp_backoff_restart_delay: 200,
   // Measured RSS: about 300 MB after warm-up, up to 385 MB under `npm run load`; restart well above that.

@@ -115,7 +115,8 @@ async function main(): Promise<void> {
         const url = withDatabaseName(serverUrl, database);
         const app = await probeMemory('app', url);
         const raw = await probeMemory('pg', url);
-        results.push({ name: 'memory.rss', unit: 'MB', value: round(app), baseline: round(raw), ratio: round(raw / app, 3) });
+        // ratio = value / baseline like every other entry; for memory a LOWER ratio is better.
+        results.push({ name: 'memory.rss', unit: 'MB', value: round(app), baseline: round(raw), ratio: round(app / raw, 3) });
       } catch (error) {
         process.exitCode = 1;
         log(`   memory probe FAILED: ${scrubText(error instanceof Error ? error.message : String(error))}`);
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
   const output = path.join(projectRoot, 'bench-results.json');
   writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
   log(`\n${results.length} results written to bench-results.json in ${Math.round((performance.now() - started) / 1000)} s${quick ? ' (--quick)' : ''}`);
-  log('ratio = value / raw pg (higher is better); memory.rss: raw-pg process RSS / app process RSS.');
+  log('ratio = value / raw pg: higher is better, except memory.rss (app RSS / raw-pg process RSS), where lower is better.');
 }
 
 main().catch((error: unknown) => {

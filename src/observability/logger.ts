@@ -13,12 +13,20 @@ const REDACTED_KEYS = [
   'password', 'connectionString', 'databaseUrl', 'DATABASE_URL', 'dsn', 'SENTRY_DSN', 'key', 'encryptionKey',
 ];
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  /** Where lines go; stdout (synchronously) when absent. Tests pass a capturing stream. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
   const settings = {
     name: options.name ?? 'ai-admin-data',
     level: options.level ?? 'info',
     redact: {
-      paths: [...REDACTED_KEYS, ...[...REDACTED_KEYS, 'name'].map((key) => `*.${key}`)],
+      // Person names only where they live (client.name, ...): a bare `*.name` would also hide err.name.
+      paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((key) => `*.${key}`), 'client.name', 'clients[*].name', 'staff.name', 'contact.name'],
       censor: '[redacted]',
     },
     base: { pid: process.pid },
@@ -26,7 +34,7 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
   // Synchronous stdout: pino's default buffered stream loses the last lines
   // ("shutdown complete", a fatal start-up reason) when the process exits
   // right after them. At this service's log volume the cost is negligible.
-  return pino(settings, pino.destination({ dest: 1, sync: true }));
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that drops everything, for unit tests and library defaults. */
