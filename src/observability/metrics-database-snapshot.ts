@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import { withTimeout } from '../async/with-timeout.js';
-import { KEY_CLEANUP_JOB_NAME } from '../whatsapp/key-cleanup.js';
+import { CLEANUP_COVERED_ALL_SESSIONS, KEY_CLEANUP_JOB_NAME } from '../whatsapp/key-cleanup.js';
 
 export interface WhatsappKeyCount {
   type: string;
@@ -20,7 +20,7 @@ export interface WhatsappKeyCount {
 export interface DatabaseSnapshot {
   ok: boolean;
   keys: WhatsappKeyCount[];
-  /** Unix seconds of the last successful, non-dry-run cleanup; undefined if none. */
+  /** Unix seconds of the last successful, non-dry-run cleanup of all sessions (a `--session` run does not count); undefined if none. */
   lastCleanupSeconds: number | undefined;
 }
 
@@ -43,6 +43,7 @@ const LAST_CLEANUP_SQL = `
   SELECT extract(epoch FROM finished_at)::float8 AS finished
     FROM job_runs
    WHERE job_name = $1 AND status = 'succeeded' AND NOT dry_run AND finished_at IS NOT NULL
+     AND ${CLEANUP_COVERED_ALL_SESSIONS}
    ORDER BY started_at DESC
    LIMIT 1`;
 

@@ -16,6 +16,17 @@ import { poolSqlRunner, prismaSqlRunner, type SqlRunner } from './sql-runner.js'
 
 export const KEY_CLEANUP_JOB_NAME = 'whatsapp-key-cleanup';
 
+/**
+ * SQL conditions on a job_runs row of this job, for "last cleanup": a run
+ * with `--session X` cleaned only X, so it must not make the other sessions
+ * look cleaned. The scope is `stats.sessionId` (written by the job from
+ * KeyCleanupStats, null = all sessions); a row without the key predates
+ * scoped runs and every such run covered all sessions.
+ */
+export const CLEANUP_COVERED_ALL_SESSIONS = "stats->>'sessionId' IS NULL";
+/** As above, for one session: runs over all sessions or over this one. With the parameter null it equals CLEANUP_COVERED_ALL_SESSIONS. */
+export const cleanupCoveredSession = (param: string) => `(stats->>'sessionId' IS NULL OR stats->>'sessionId' = ${param}::text)`;
+
 export interface KeyCleanupOptions {
   dryRun: boolean;
   /** Only this session; all sessions when absent. */
@@ -26,6 +37,7 @@ export interface KeyCleanupOptions {
 export interface KeyCleanupStats {
   [key: string]: unknown;
   dryRun: boolean;
+  /** The run's scope, kept in job_runs.stats: null = all sessions (see CLEANUP_COVERED_ALL_SESSIONS). */
   sessionId: string | null;
   /** Keys with expires_at at or before this instant (the database clock at start). */
   cutoff: string;

@@ -12,7 +12,7 @@ import { poolSqlRunner, prismaSqlRunner, type SqlRunner } from './sql-runner.js'
 import { reportedOperation } from './auth-reporting.js';
 import { classifyHealth, type HealthStatus, type HealthThresholds } from './health-thresholds.js';
 import { countAuthFiles } from './file-monitor.js';
-import { KEY_CLEANUP_JOB_NAME } from './key-cleanup.js';
+import { cleanupCoveredSession, KEY_CLEANUP_JOB_NAME } from './key-cleanup.js';
 
 export interface KeyTypeStats {
   total: number;
@@ -56,7 +56,9 @@ const KEY_STATS = `SELECT type, count(*)::int AS total, (count(*) FILTER (WHERE 
   min(updated_at) AS oldest, max(updated_at) AS newest
 FROM whatsapp_keys WHERE ($1::text IS NULL OR session_id = $1) GROUP BY type ORDER BY type`;
 const AUTH_COUNT = 'SELECT count(*)::int AS count FROM whatsapp_auth WHERE ($1::text IS NULL OR session_id = $1)';
-const LAST_CLEANUP = `SELECT max(finished_at) AS at FROM job_runs WHERE job_name = $1 AND status = 'succeeded' AND NOT dry_run`;
+// With no session asked ($2 null) only runs over all sessions count (`= NULL` is never true); with one, also runs over that one.
+const LAST_CLEANUP = `SELECT max(finished_at) AS at FROM job_runs
+WHERE job_name = $1 AND status = 'succeeded' AND NOT dry_run AND ${cleanupCoveredSession('$2')}`;
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : null);
 
@@ -93,7 +95,7 @@ export function createSessionHealth(options: SessionHealthOptions): SessionHealt
     async checkSessionHealth(sessionId) {
       const [current, lastCleanup, fileCount] = await Promise.all([
         stats(sessionId ?? null),
-        runner.query<{ at: Date | null }>(LAST_CLEANUP, [KEY_CLEANUP_JOB_NAME]),
+        runner.query<{ at: Date | null }>(LAST_CLEANUP, [KEY_CLEANUP_JOB_NAME, sessionId ?? null]),
         options.authDir === undefined ? Promise.resolve(undefined) : countAuthFiles(options.authDir),
       ]);
       return {

@@ -53,6 +53,8 @@ describe('GET /metrics', () => {
         // A later dry run and a later failure do not count as a cleanup.
         { jobName: KEY_CLEANUP_JOB_NAME, status: 'succeeded', dryRun: true, startedAt: new Date('2030-01-02T00:00:00Z'), finishedAt: new Date('2030-01-02T00:00:05Z') },
         { jobName: KEY_CLEANUP_JOB_NAME, status: 'failed', startedAt: new Date('2030-01-03T00:00:00Z'), finishedAt: new Date('2030-01-03T00:00:05Z') },
+        // Nor does a later run over one session only (`--session s1`): the other sessions were not cleaned.
+        { jobName: KEY_CLEANUP_JOB_NAME, status: 'succeeded', stats: { sessionId: 's1' }, startedAt: new Date('2030-01-04T00:00:00Z'), finishedAt: new Date('2030-01-04T00:00:05Z') },
       ],
     });
   });

@@ -7,6 +7,8 @@ import { runKeyCleanupJob } from '../../src/jobs/whatsapp-key-cleanup-job.js';
 import { runExclusiveJob } from '../../src/jobs/run-exclusive-job.js';
 import { usePostgresAuthState } from '../../src/whatsapp/auth-state.js';
 import { sampleValue } from '../helpers/whatsapp-key-samples.js';
+import { createSessionHealth } from '../../src/whatsapp/session-health.js';
+import { createSnapshotReader } from '../../src/observability/metrics-database-snapshot.js';
 
 let stack: TestStack;
 const reports: ErrorReport[] = [];
@@ -99,6 +101,37 @@ describe('runKeyCleanupJob', () => {
     expect(runs[0]).toMatchObject({ jobName: KEY_CLEANUP_JOB_NAME, status: 'succeeded', dryRun: false, error: null });
     expect(runs[0]?.finishedAt).toBeInstanceOf(Date);
     expect(runs[0]?.stats).toMatchObject({ found: 4, deleted: 4 });
+  });
+
+  test('when a run covers one session only, then it is the last cleanup of that session but not of all sessions nor of another', async () => {
+    await seedSession('shop', 2);
+    await seedSession('other', 2);
+    const health = createSessionHealth({ db: stack.db, pool: stack.pool, thresholds: { expiredKeysWarning: 100, expiredKeysCritical: 500, filesWarning: 200, filesCritical: 300 } });
+    const snapshot = createSnapshotReader(stack.pool, { timeoutMs: 5_000, cacheMs: 0 });
+
+    expect((await runKeyCleanupJob(deps(), { dryRun: false, sessionId: 'shop', batchSize: 100 })).status).toBe('succeeded');
+
+    const [run] = await stack.db.jobRun.findMany();
+    expect(run?.stats).toMatchObject({ sessionId: 'shop' });
+    expect((await health.checkSessionHealth('shop')).lastCleanupAt).toBe(run?.finishedAt?.toISOString());
+    expect((await health.checkSessionHealth('other')).lastCleanupAt).toBeNull();
+    expect((await health.checkSessionHealth()).lastCleanupAt).toBeNull();
+    expect((await snapshot()).lastCleanupSeconds).toBeUndefined();
+  });
+
+  test('when a run covers all sessions, then it is the last cleanup of all sessions and of each one', async () => {
+    await seedSession('shop', 2);
+    const health = createSessionHealth({ db: stack.db, pool: stack.pool, thresholds: { expiredKeysWarning: 100, expiredKeysCritical: 500, filesWarning: 200, filesCritical: 300 } });
+    const snapshot = createSnapshotReader(stack.pool, { timeoutMs: 5_000, cacheMs: 0 });
+
+    await runKeyCleanupJob(deps(), { dryRun: false, batchSize: 100 });
+
+    const [run] = await stack.db.jobRun.findMany();
+    expect(run?.stats).toMatchObject({ sessionId: null });
+    const at = run?.finishedAt?.toISOString();
+    expect((await health.checkSessionHealth()).lastCleanupAt).toBe(at);
+    expect((await health.checkSessionHealth('other')).lastCleanupAt).toBe(at);
+    expect((await snapshot()).lastCleanupSeconds).toBeCloseTo((run?.finishedAt?.getTime() ?? 0) / 1000, 3);
   });
 
   test('when the database refuses the delete, then the run is recorded as failed and reported to Sentry', async () => {
