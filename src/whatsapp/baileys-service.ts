@@ -21,6 +21,7 @@ import { keyExpiryPolicy } from './key-expiry.js';
 import { acquireSessionLock, type SessionLock } from './session-lock.js';
 import { startFileMonitor, type FileMonitor } from './file-monitor.js';
 import { thresholdsFromConfig } from './health-thresholds.js';
+import { createBaileysLogger } from './baileys-logger.js';
 
 export interface BaileysServiceOptions {
   config: Config;
@@ -64,8 +65,8 @@ export async function startBaileysService(options: BaileysServiceOptions): Promi
   const monitor: FileMonitor | undefined = config.BAILEYS_AUTH_DIR
     ? startFileMonitor({ dir: config.BAILEYS_AUTH_DIR, thresholds: thresholdsFromConfig(config), logger: log, intervalMs: FILE_MONITOR_INTERVAL_MS })
     : undefined;
-  // Baileys logs a lot, some of it message content at debug/trace: keep its own logger at warn.
-  const baileysLogger = log.child({ component: 'baileys' }, { level: 'warn' });
+  // At warn, with jids, nodes and content censored (baileys-logger.ts).
+  const baileysLogger = createBaileysLogger(log);
 
   let socket: WASocket | undefined;
   let stopped = false;
