@@ -34,8 +34,8 @@ function censorKeys(value: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Returns a copy with the keys censored (the caller's object is Baileys' and must not change). */
-export function redactBaileysFields(object: Record<string, unknown>): Record<string, unknown> {
-  const top = censorKeys(object);
+export function redactBaileysFields(object: object): Record<string, unknown> {
+  const top = censorKeys(object as Record<string, unknown>);
   let copy: Record<string, unknown> | undefined;
   for (const [key, value] of Object.entries(top)) {
     if (!isPlainObject(value)) continue;
