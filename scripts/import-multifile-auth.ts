@@ -1,9 +1,11 @@
 import '../src/instrument.js';
 /**
- * `npm run import:multifile-auth -- --dir PATH --session ID`
+ * `npm run import:multifile-auth -- --dir PATH --session ID [--force]`
  * Imports a Baileys useMultiFileAuthState folder into PostgreSQL and checks
  * that every file reads back identically. Idempotent. Stop the bot first: the
  * import takes the session's lock and refuses if a running socket holds it.
+ * Refuses (exit 3, nothing written) a session that already has different
+ * creds in PostgreSQL, unless --force: see src/whatsapp/import-multifile-auth.ts.
  * Exits 0 only when every file was imported and verified.
  */
 import { parseArgs } from 'node:util';
@@ -11,15 +13,15 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/observability/logger.js';
 import { sentryReporter } from '../src/observability/error-reporter.js';
-import { importMultiFileAuth } from '../src/whatsapp/import-multifile-auth.js';
+import { importMultiFileAuth, ImportWouldOverwriteError } from '../src/whatsapp/import-multifile-auth.js';
 import { keyExpiryPolicy } from '../src/whatsapp/key-expiry.js';
 import { acquireSessionLock } from '../src/whatsapp/session-lock.js';
 import { runScript } from './cli/run-script.js';
 
-const USAGE = 'usage: import-multifile-auth --dir PATH --session ID';
+const USAGE = 'usage: import-multifile-auth --dir PATH --session ID [--force]';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { dir: { type: 'string' }, session: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { dir: { type: 'string' }, session: { type: 'string' }, force: { type: 'boolean', default: false } }, strict: true });
   if (!values.dir || !values.session) throw new Error(USAGE);
   const config = loadConfig();
   const logger = createLogger({ name: 'import-multifile-auth', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
@@ -36,7 +38,16 @@ async function main(): Promise<number> {
         expiryPolicy: keyExpiryPolicy(config),
         reporter: sentryReporter,
         logger,
+        force: values.force,
+      }).catch((error: unknown) => {
+        // An expected refusal, not a failure for Sentry: the operator decides.
+        if (error instanceof ImportWouldOverwriteError) return error;
+        throw error;
       });
+      if (report instanceof ImportWouldOverwriteError) {
+        process.stderr.write(`import-multifile-auth: ${report.message}\n`);
+        return 3;
+      }
       const lines = [
         `imported folder into session "${values.session}"${config.WHATSAPP_KEYS_ENCRYPTION_KEY ? ' (encrypted at rest)' : ''}`,
         `  files:        ${report.files}`,

@@ -4,6 +4,12 @@
  * Idempotent: keys are upserted, creds replaced, so running it again changes
  * nothing. The folder is only read; delete it yourself once the report says
  * every file verified. Run it with the bot stopped: it takes the session lock.
+ *
+ * It refuses a session that already has different creds in PostgreSQL (unless
+ * `force`): once the bot has run on PostgreSQL its creds and keys are newer
+ * than the folder's, and writing the folder's back over them ends in "Bad MAC"
+ * for contacts or a forced re-pair. Identical creds mean the bot has not run
+ * since (Baileys updates creds as it runs), so re-importing stays idempotent.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,10 +18,13 @@ import type { AuthenticationCreds, SignalDataSet } from '@whiskeysockets/baileys
 import type { Db } from '../db/prisma-client.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
 import type { Logger } from '../observability/logger.js';
-import { usePostgresAuthState, type PostgresAuthStateOptions } from './auth-state.js';
+import { usePostgresAuthState, type PostgresAuthState, type PostgresAuthStateOptions } from './auth-state.js';
 import { fromBufferJson, reviveKeyValue, toBufferJson } from './key-codec.js';
 import { parseAuthFileName } from './multifile-names.js';
 import type { KeyExpiryPolicy } from './key-expiry.js';
+import { noopReporter } from '../observability/error-reporter.js';
+import { poolSqlRunner, prismaSqlRunner } from './sql-runner.js';
+import { SELECT_CREDS } from './auth-state-sql.js';
 
 export interface ImportMultiFileOptions {
   dir: string;
@@ -28,6 +37,12 @@ export interface ImportMultiFileOptions {
   logger?: Logger | undefined;
   /** Keys per keys.set call. */
   batchSize?: number;
+  /** Overwrite a session whose stored creds differ from the folder's (they are lost). */
+  force?: boolean;
+}
+
+export class ImportWouldOverwriteError extends Error {
+  override readonly name = 'ImportWouldOverwriteError';
 }
 
 export interface ImportReport {
@@ -82,6 +97,7 @@ export async function importMultiFileAuth(options: ImportMultiFileOptions): Prom
   }
 
   const writer = await usePostgresAuthState(options.db, options.sessionId, storeOptions);
+  if (!options.force) await refuseToOverwrite(options, writer, fileCreds);
   if (fileCreds) {
     const creds = writer.state.creds as unknown as Record<string, unknown>;
     for (const key of Object.keys(creds)) delete creds[key];
@@ -117,4 +133,19 @@ export async function importMultiFileAuth(options: ImportMultiFileOptions): Prom
     }
   }
   return report;
+}
+
+/** Throws when the session already has creds in PostgreSQL and the folder's are not the same (or absent). */
+async function refuseToOverwrite(options: ImportMultiFileOptions, writer: PostgresAuthState, fileCreds: AuthenticationCreds | undefined): Promise<void> {
+  // The store answers fresh creds for an unknown session, so ask whether a row exists.
+  const runner = options.pool ? poolSqlRunner(options.pool) : prismaSqlRunner(options.db, { reporter: options.reporter ?? noopReporter });
+  const stored = await runner.query<{ creds: string }>(SELECT_CREDS, [options.sessionId]);
+  if (stored.length === 0) return;
+  if (fileCreds && canonical('creds', writer.state.creds) === canonical('creds', fileCreds)) return;
+  throw new ImportWouldOverwriteError(
+    `session "${options.sessionId}" already has ${fileCreds ? 'different ' : ''}creds in PostgreSQL` +
+      `${fileCreds ? '' : ' and the folder has no creds.json'}: the bot has probably run on PostgreSQL since, and importing the folder ` +
+      'would replace its newer creds and keys with older ones ("Bad MAC", forced re-pair). Nothing was written. ' +
+      'Import into a new session id, or pass --force to overwrite it anyway.',
+  );
 }
