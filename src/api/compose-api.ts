@@ -115,7 +115,7 @@ export async function composeApi(
       routers: [
         healthRouter(probe, lifecycle),
         // All sessions: the socket may run in another process; auth record count is the number of sessions.
-        whatsappHealthRouter(whatsappHealth, { thresholds }),
+        whatsappHealthRouter(whatsappHealth, { thresholds, service: () => whatsapp?.status() }),
         metricsRouter(metrics.registry),
         catalogueRouter(dataLayer),
         ...extra,

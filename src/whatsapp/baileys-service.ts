@@ -2,8 +2,11 @@
  * The WhatsApp socket of this process, on the PostgreSQL auth state. Started
  * by an entry point only when WHATSAPP_ENABLED=true; never by tests or by
  * default. It:
- * - takes the session's advisory lock first (one process per session) and
- *   stops the socket if that lock's connection is lost;
+ * - takes the session's advisory lock first (one process per session); if
+ *   that lock's connection is lost (a database restart) it ends the socket,
+ *   keeps retrying the lock with capped backoff and, once it holds it again,
+ *   reloads the auth state and reconnects (session-lock-keeper.ts). Only
+ *   stop() ends the service for good;
  * - wires `creds.update` to `saveCreds` and wraps the key store in Baileys'
  *   cache, as Baileys recommends;
  * - logs connection updates (state and close code, never QR contents or jids)
@@ -18,7 +21,8 @@ import type { ErrorReporter } from '../observability/error-reporter.js';
 import type { Logger } from '../observability/logger.js';
 import { usePostgresAuthState, type PostgresAuthState } from './auth-state.js';
 import { keyExpiryPolicy } from './key-expiry.js';
-import { acquireSessionLock, type SessionLock } from './session-lock.js';
+import { acquireSessionLock } from './session-lock.js';
+import { startSessionLockKeeper, type SessionLockKeeper } from './session-lock-keeper.js';
 import { startFileMonitor, type FileMonitor } from './file-monitor.js';
 import { thresholdsFromConfig } from './health-thresholds.js';
 import { createBaileysLogger } from './baileys-logger.js';
@@ -31,10 +35,20 @@ export interface BaileysServiceOptions {
   reporter: ErrorReporter;
   /** Receives each pairing QR code (show it to the operator); not logged, it pairs the account. */
   onQr?: (qr: string) => void;
+  /** Backoff of the session lock retries after a loss (session-lock-keeper.ts defaults). */
+  lockRetry?: { initialDelayMs?: number; maxDelayMs?: number };
+}
+
+export interface BaileysServiceStatus {
+  /** This process holds the session's lock (false while it is being taken back). */
+  lockHeld: boolean;
+  /** The WhatsApp connection is open. */
+  socketOpen: boolean;
 }
 
 export interface BaileysService {
   socket(): WASocket | undefined;
+  status(): BaileysServiceStatus;
   stop(): Promise<void>;
 }
 
@@ -47,18 +61,45 @@ export async function startBaileysService(options: BaileysServiceOptions): Promi
   const sessionId = config.WHATSAPP_SESSION_ID;
   const log = logger.child({ component: 'whatsapp', sessionId });
 
-  const lock: SessionLock = await acquireSessionLock(options.pool.options, sessionId, log);
-  let auth: PostgresAuthState;
-  try {
-    auth = await usePostgresAuthState(options.db, sessionId, {
+  const loadAuth = () =>
+    usePostgresAuthState(options.db, sessionId, {
       pool: options.pool,
       encryptionKey: config.WHATSAPP_KEYS_ENCRYPTION_KEY,
       expiryPolicy: keyExpiryPolicy(config),
       reporter,
       logger: log,
     });
+
+  let socket: WASocket | undefined;
+  let socketOpen = false;
+  let stopped = false;
+  let attempts = 0;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let auth: PostgresAuthState | undefined;
+  // Set once everything below is built; a lock taken back before then is picked up by the first connect().
+  let started = false;
+
+  const endSocket = () => {
+    clearTimeout(reconnectTimer);
+    const current = socket;
+    socket = undefined;
+    socketOpen = false;
+    current?.end(undefined);
+  };
+
+  const keeper: SessionLockKeeper = await startSessionLockKeeper({
+    sessionId,
+    acquire: () => acquireSessionLock(options.pool.options, sessionId, log),
+    logger: log,
+    reporter,
+    ...options.lockRetry,
+    onLost: endSocket,
+    onReacquired: () => (started ? resume() : undefined),
+  });
+  try {
+    auth = await loadAuth();
   } catch (error) {
-    await lock.release();
+    await keeper.stop();
     throw error;
   }
 
@@ -68,31 +109,33 @@ export async function startBaileysService(options: BaileysServiceOptions): Promi
   // At warn, with jids, nodes and content censored (baileys-logger.ts).
   const baileysLogger = createBaileysLogger(log);
 
-  let socket: WASocket | undefined;
-  let stopped = false;
-  let attempts = 0;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-
   const connect = () => {
-    socket = makeWASocket({
-      auth: { creds: auth.state.creds, keys: makeCacheableSignalKeyStore(auth.state.keys, baileysLogger) },
+    if (stopped || !keeper.held() || !auth) return;
+    const current = auth;
+    const sock = makeWASocket({
+      auth: { creds: current.state.creds, keys: makeCacheableSignalKeyStore(current.state.keys, baileysLogger) },
       logger: baileysLogger,
       markOnlineOnConnect: false,
     });
-    socket.ev.on('creds.update', () => {
-      auth.saveCreds().catch(() => log.error('saving WhatsApp creds failed (reported)'));
+    socket = sock;
+    sock.ev.on('creds.update', () => {
+      current.saveCreds().catch(() => log.error('saving WhatsApp creds failed (reported)'));
     });
-    socket.ev.on('connection.update', (update) => {
+    sock.ev.on('connection.update', (update) => {
+      // A socket ended on a lock loss still reports its close: only the current one counts.
+      if (sock !== socket) return;
       if (update.qr) {
         if (options.onQr) options.onQr(update.qr);
         else log.warn('WhatsApp pairing QR code received: start the service with an onQr handler to display it');
       }
       if (update.connection === 'open') {
+        socketOpen = true;
         attempts = 0;
         log.info('WhatsApp connection open');
       } else if (update.connection === 'connecting') {
         log.info('WhatsApp connecting');
       } else if (update.connection === 'close') {
+        socketOpen = false;
         const statusCode = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
         if (stopped) return;
         if (statusCode === DisconnectReason.loggedOut) {
@@ -107,24 +150,33 @@ export async function startBaileysService(options: BaileysServiceOptions): Promi
     });
   };
 
+  /** After the lock is taken back: another process may have driven the session meanwhile, so read the creds again, as after a restart. */
+  const resume = async (): Promise<void> => {
+    if (stopped || !started || !keeper.held()) return;
+    try {
+      auth = await loadAuth();
+    } catch {
+      // Reported by the auth state; retried like a dropped connection (endSocket() cancels it if the lock goes again).
+      const delay = Math.min(MAX_RECONNECT_DELAY_MS, 1_000 * 2 ** attempts);
+      attempts += 1;
+      log.warn({ delayMs: delay, attempt: attempts }, 'reloading WhatsApp auth state after taking the lock back failed, retrying');
+      reconnectTimer = setTimeout(() => void resume(), delay);
+      return;
+    }
+    attempts = 0;
+    connect();
+  };
+
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    clearTimeout(reconnectTimer);
     monitor?.stop();
-    socket?.end(undefined);
-    await lock.release();
+    endSocket();
+    await keeper.stop();
     log.info('WhatsApp service stopped');
   };
 
-  void lock.lost.then(() => {
-    if (stopped) return;
-    const error = new Error('WhatsApp session lock lost: stopping the socket so that no second process can drive the same session');
-    log.error(error.message);
-    reporter.report(error, { component: 'whatsapp', operation: 'session-lock', tags: { session_id: sessionId } });
-    void stop();
-  });
-
+  started = true;
   connect();
-  return { socket: () => socket, stop };
+  return { socket: () => socket, status: () => ({ lockHeld: keeper.held(), socketOpen }), stop };
 }

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { freePort } from '../../src/net/free-port.js';
 import { createApp } from '../../src/api/app.js';
-import { whatsappHealthRouter } from '../../src/api/routes/whatsapp-health.js';
+import { whatsappHealthRouter, type WhatsappHealthRouteOptions } from '../../src/api/routes/whatsapp-health.js';
 import { createSessionHealth } from '../../src/whatsapp/session-health.js';
 import { createDbClient } from '../../src/db/prisma-client.js';
 import type { HealthThresholds } from '../../src/whatsapp/health-thresholds.js';
@@ -30,9 +30,9 @@ beforeEach(async () => {
   await stack.pool.query('TRUNCATE whatsapp_keys, whatsapp_auth, job_runs');
 });
 
-function appFor(pool: pg.Pool, db = stack.db, authDir?: string) {
+function appFor(pool: pg.Pool, db = stack.db, authDir?: string, service?: WhatsappHealthRouteOptions['service']) {
   const health = createSessionHealth({ db, pool, thresholds, authDir, reporter: noopReporter });
-  return createApp({ routers: [whatsappHealthRouter(health, { thresholds, timeoutMs: 2_000 })], logger: silentLogger, reporter: noopReporter });
+  return createApp({ routers: [whatsappHealthRouter(health, { thresholds, timeoutMs: 2_000, service })], logger: silentLogger, reporter: noopReporter });
 }
 
 /** `expired` keys past their expiry and `live` keys that never expire, in session `s`. */
@@ -68,6 +68,21 @@ describe('GET /health/whatsapp', () => {
       thresholds,
     });
     expect(response.body).not.toHaveProperty('fileCount');
+  });
+
+  test('when a Baileys service runs in the process, then its lock and socket state are in the answer; without one, they are absent', async () => {
+    await seedKeys(0);
+    let state = { lockHeld: false, socketOpen: false };
+
+    const running = appFor(stack.pool, stack.db, undefined, () => state);
+    const whileRetrying = await request(running).get('/health/whatsapp');
+    state = { lockHeld: true, socketOpen: true };
+    const recovered = await request(running).get('/health/whatsapp');
+    const none = await request(appFor(stack.pool, stack.db, undefined, () => undefined)).get('/health/whatsapp');
+
+    expect(whileRetrying.body).toMatchObject({ status: 'healthy', service: { lockHeld: false, socketOpen: false } });
+    expect(recovered.body).toMatchObject({ service: { lockHeld: true, socketOpen: true } });
+    expect(none.body).not.toHaveProperty('service');
   });
 
   test.each([
