@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../db/errors.js';
 import type { DataLayerContext } from './context.js';
 import { runOperation } from './run-operation.js';
 import { cancelBookingInput, createBookingInput, rescheduleBookingInput } from './schemas/booking.js';
+import { inRange } from './schemas/common.js';
 
 /**
  * Finds or creates the client and creates the appointment in one transaction:
@@ -32,6 +33,8 @@ export function createBooking(ctx: DataLayerContext, input: z.input<typeof creat
           if (!service || service.companyId !== i.companyId) throw new NotFoundError('the service does not exist in this salon');
           endAt ??= new Date(i.startAt.getTime() + service.duration * 60_000);
         }
+        // A start late on 9999-12-31 plus the duration leaves the range PostgreSQL reads back as given (fuzz test).
+        if (endAt && !inRange(endAt)) throw new ValidationError('the booking would end after the year 9999', { fields: ['endAt'] });
         const { client, created } = await repositories.clients.findOrCreateByPhone(i.companyId, i.client);
         const appointment = await repositories.appointments.create({
           companyId: i.companyId,

@@ -44,13 +44,26 @@ export async function runOperation<S extends z.ZodType, T>(
   context: (parsed: z.output<S>) => OperationContext,
   work: (parsed: z.output<S>) => Promise<T>,
 ): Promise<Result<T>> {
-  const parsed = schema.safeParse(input);
+  const parsed = safeParse(schema, input);
   if (!parsed.success) return fail(validationFailure(parsed.error.issues).toJSON());
   try {
     // The data layer owns the report: the database layer below defers to it (error-reporter.ts).
     return ok(await withReportingOwner('data-layer', () => work(parsed.data)));
   } catch (error) {
     return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data)));
+  }
+}
+
+/**
+ * safeParse, except that it cannot throw: an input whose getters or proxy traps
+ * throw made safeParse throw, and the operation reject instead of answering
+ * (found by the data-layer fuzz test). Such input is unreadable: a validation error.
+ */
+function safeParse<S extends z.ZodType>(schema: S, input: unknown): z.ZodSafeParseResult<z.output<S>> | { success: false; error: { issues: z.core.$ZodIssue[] } } {
+  try {
+    return schema.safeParse(input);
+  } catch {
+    return { success: false, error: { issues: [{ code: 'custom', path: [], message: 'the input could not be read', input: undefined }] } };
   }
 }
 

@@ -39,7 +39,7 @@ export function getStaffSchedules(ctx: DataLayerContext, input: z.input<typeof g
 
 export function getStaffSchedule(ctx: DataLayerContext, input: z.input<typeof getStaffScheduleInput>) {
   return runOperation(ctx, 'getStaffSchedule', getStaffScheduleInput, input, (i) => ({ staffId: i.staffId, date: i.date }), (i) =>
-    ctx.repositories.schedules.findForDay(i.staffId, i.date),
+    ctx.repositories.schedules.findOne(i.staffId, i.date),
   );
 }
 

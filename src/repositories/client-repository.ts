@@ -26,7 +26,8 @@ export interface ClientInput {
 export interface AppointmentQuery {
   from?: Date | undefined;
   to?: Date | undefined;
-  status?: AppointmentStatus[] | undefined;
+  /** One status or any of several (as issue 4 writes it: `{ status }`). */
+  status?: AppointmentStatus | AppointmentStatus[] | undefined;
   limit?: number | undefined;
 }
 
@@ -61,7 +62,7 @@ export class ClientRepository extends BaseRepository<Client> {
     const startAt = { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) };
     const filters: Filters<Appointment> = { clientId };
     if (Object.keys(startAt).length > 0) filters.startAt = startAt;
-    if (query.status) filters.status = { in: query.status };
+    if (query.status !== undefined) filters.status = { in: Array.isArray(query.status) ? query.status : [query.status] };
     return this.appointments.findMany(filters, { orderBy: [{ field: 'startAt' }, { field: 'id' }], ...(query.limit ? { limit: query.limit } : {}) });
   }
 

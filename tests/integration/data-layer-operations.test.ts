@@ -87,6 +87,16 @@ describe('DataLayer clients', () => {
     expect(ranged.success && ranged.data).toHaveLength(1);
   });
 
+  test('when the appointment status is one value or an array, then both filter the same way; an unknown status is refused', async () => {
+    const single = await dataLayer.getClientAppointments({ clientId, status: 'pending' });
+    const list = await dataLayer.getClientAppointments({ clientId, status: ['pending'] });
+    expect(single.success && single.data.length).toBeGreaterThan(0);
+    expect(single).toEqual(list);
+    await expect(dataLayer.getClientAppointments({ clientId, status: 'completed' })).resolves.toEqual({ success: true, data: [] });
+    await expect(dataLayer.getClientAppointments({ clientId, status: 'lost' as never })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
+    await expect(dataLayer.getClientAppointments({ clientId, status: [] })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
+  });
+
   test('when from is after to, then it is a VALIDATION_ERROR', async () => {
     const result = await dataLayer.getClientAppointments({ clientId, from: '2030-05-01T00:00:00Z', to: '2030-04-01T00:00:00Z' });
     expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });

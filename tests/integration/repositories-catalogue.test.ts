@@ -138,6 +138,33 @@ describe('StaffScheduleRepository', () => {
     await expect(schedules.findForDay(a.id, '2030-06-01')).resolves.toBeNull();
   });
 
+  test('when findOne gets a staff id and a day, then it is the one-day lookup of issue 4', async () => {
+    const { a, b } = await staffWithWeek();
+    await expect(schedules.findOne(a.id, '2030-05-02')).resolves.toMatchObject({ staffId: a.id, date: new Date('2030-05-02T00:00:00Z'), isWorking: true });
+    await expect(schedules.findOne(b.id, new Date('2030-05-04T00:00:00Z'))).resolves.toMatchObject({ staffId: b.id, date: new Date('2030-05-04T00:00:00Z') });
+    await expect(schedules.findOne(a.id, '2030-06-01')).resolves.toBeNull();
+    await expect(schedules.findOne(999_999, '2030-05-02')).resolves.toBeNull();
+  });
+
+  test('when findOne gets filters, then it is still the base filter lookup, with options', async () => {
+    const { a, b } = await staffWithWeek();
+    await expect(schedules.findOne({ staffId: b.id, date: new Date('2030-05-03T00:00:00Z') })).resolves.toMatchObject({ staffId: b.id });
+    const latest = await schedules.findOne({ staffId: a.id }, { orderBy: [{ field: 'date', direction: 'desc' }] });
+    expect(latest?.date.toISOString().slice(0, 10)).toBe('2030-05-04');
+    await expect(schedules.findOne('x' as never)).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('filters must be a plain object') });
+  });
+
+  test('when findOne gets an impossible day or a bad staff id, then it is a VALIDATION_ERROR, not a neighbouring day', async () => {
+    const { a } = await staffWithWeek();
+    for (const day of ['2030-02-30', '2030-13-01', '2030-5-1', 'tomorrow', '', '2030-05-01T00:00:00Z']) {
+      await expect(schedules.findOne(a.id, day)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    }
+    await expect(schedules.findOne(a.id, new Date(Number.NaN))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(a.id, undefined as never)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(1.5, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(Number.NaN, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
+
   test('when the same schedules are upserted again, then nothing changes; a changed day is updated', async () => {
     const { a } = await staffWithWeek();
     const again = await schedules.bulkUpsertSchedules([

@@ -115,6 +115,13 @@ describe('ClientRepository appointments', () => {
     expect(found.map((a) => a.id)).toEqual([past.id]);
   });
 
+  test('when a single status is given instead of an array, then only appointments with that status come back', async () => {
+    const { client, soon, cancelled } = await clientWithAppointments();
+    await expect(clients.findAppointments(client.id, { status: 'confirmed' })).resolves.toMatchObject([{ id: soon.id }]);
+    await expect(clients.findAppointments(client.id, { status: ['cancelled'] })).resolves.toMatchObject([{ id: cancelled.id }]);
+    await expect(clients.findAppointments(client.id, { status: 'no_show' })).resolves.toEqual([]);
+  });
+
   test('when asking for upcoming ones, then past and cancelled appointments are left out', async () => {
     const { client, soon, later } = await clientWithAppointments();
     const upcoming = await clients.findUpcomingAppointments(client.id, new Date('2030-01-03T00:00:00Z'));

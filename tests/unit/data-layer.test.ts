@@ -67,6 +67,14 @@ describe('DataLayer validation', () => {
     ['rescheduleBooking', { appointmentId: 1, startAt: 'tomorrow' }],
     ['cancelBooking', {}],
     ['getServices', null],
+    // Found by the data-layer fuzz test: each used to throw out of the facade or reach PostgreSQL.
+    ['createBooking', { companyId: 1, client: { phone: '79991234567' }, staffId: 1, serviceId: 2, startAt: '2030-01-01T10:00:00Z', endAt: 'soon' }],
+    ['getClientById', new Proxy({}, { get: () => { throw new Error('getter'); } })],
+    ['upsertClient', { companyId: 1, phone: '79991234567', name: 'Anna\u0000' }],
+    ['upsertClient', { companyId: 1, phone: '79991234567', totalSpent: 1e11 }],
+    ['upsertDialogContext', { companyId: 1, phone: '79991234567', state: { text: '\ud800' } }],
+    ['rescheduleBooking', { appointmentId: 1, startAt: '0000-01-01T00:00:00Z' }],
+    ['getStaffSchedule', { staffId: 1, date: '0000-01-01' }],
   ])('when %s gets invalid input, then it answers VALIDATION_ERROR without touching a repository or reporting', async (method, input) => {
     const result = await (dataLayer() as unknown as Record<string, (i: unknown) => Promise<unknown>>)[method]!(input);
     expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', retryable: false } });
@@ -151,6 +159,15 @@ describe('DataLayer clock', () => {
 
 describe('DataLayer.createBooking', () => {
   const input = { companyId: 1, client: { phone: '79991234567' }, staffId: 5, serviceId: 7, startAt: '2030-01-05T10:00:00Z' };
+
+  test('when the service would end the booking after the year 9999, then it is a VALIDATION_ERROR and nothing is created', async () => {
+    repositories.staff.findById.mockResolvedValue(staffRow);
+    repositories.services.findById.mockResolvedValue({ id: 7, companyId: 1, duration: 45 } as never);
+    const result = await dataLayer().createBooking({ ...input, startAt: '9999-12-31T23:30:00Z' });
+    expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', message: expect.stringContaining('9999') } });
+    expect(repositories.clients.findOrCreateByPhone).not.toHaveBeenCalled();
+    expect(repositories.appointments.create).not.toHaveBeenCalled();
+  });
 
   test('when everything exists, then the booking runs in one transaction and the end comes from the service duration', async () => {
     repositories.staff.findById.mockResolvedValue(staffRow);

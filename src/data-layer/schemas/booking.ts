@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { id, instant, phone } from './common.js';
+import { id, instant, phone, text } from './common.js';
 
 const MAX_BOOKING_MINUTES = 24 * 60;
+
+/** Both ends parsed to Dates: only then can the refinements below compare them. */
+const bothDates = (v: { startAt: unknown; endAt?: unknown }): v is { startAt: Date; endAt: Date } => v.startAt instanceof Date && v.endAt instanceof Date;
 
 export const createBookingInput = z
   .object({
     companyId: id,
-    client: z.object({ phone, name: z.string().trim().max(200).optional(), email: z.email().max(200).optional() }),
+    client: z.object({ phone, name: text().trim().max(200).optional(), email: z.email().max(200).optional() }),
     staffId: id,
     serviceId: id.optional(),
     startAt: instant,
@@ -14,17 +17,19 @@ export const createBookingInput = z
     endAt: instant.optional(),
     status: z.enum(['pending', 'confirmed']).default('pending'),
     crmRecordId: id.optional(),
-    comment: z.string().max(2_000).optional(),
+    comment: text().max(2_000).optional(),
   })
   .refine((v) => v.endAt !== undefined || v.serviceId !== undefined, { message: 'endAt or serviceId is required', path: ['endAt'] })
-  .refine((v) => !v.endAt || v.endAt > v.startAt, { message: 'endAt must be after startAt', path: ['endAt'] })
-  .refine((v) => !v.endAt || v.endAt.getTime() - v.startAt.getTime() <= MAX_BOOKING_MINUTES * 60_000, {
+  // zod runs these object refinements even when a field already failed, with the raw value: a
+  // string endAt reached `.getTime()` and threw out of safeParse (found by the data-layer fuzz test).
+  .refine((v) => !bothDates(v) || v.endAt > v.startAt, { message: 'endAt must be after startAt', path: ['endAt'] })
+  .refine((v) => !bothDates(v) || v.endAt.getTime() - v.startAt.getTime() <= MAX_BOOKING_MINUTES * 60_000, {
     message: 'a booking cannot last more than a day',
     path: ['endAt'],
   });
 
 export const rescheduleBookingInput = z
   .object({ appointmentId: id, startAt: instant, /** Defaults to the same duration as before. */ endAt: instant.optional() })
-  .refine((v) => !v.endAt || v.endAt > v.startAt, { message: 'endAt must be after startAt', path: ['endAt'] });
+  .refine((v) => !bothDates(v) || v.endAt > v.startAt, { message: 'endAt must be after startAt', path: ['endAt'] });
 
 export const cancelBookingInput = z.object({ appointmentId: id });

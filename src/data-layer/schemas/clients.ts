@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant, jsonObject, limit, money, phone } from './common.js';
+import { id, instant, jsonObject, limit, money, phone, text } from './common.js';
 
 export const appointmentStatus = z.enum(['pending', 'confirmed', 'cancelled', 'completed', 'no_show']);
 
@@ -11,7 +11,10 @@ export const getClientAppointmentsInput = z
     clientId: id,
     from: instant.optional(),
     to: instant.optional(),
-    status: z.array(appointmentStatus).min(1).optional(),
+    /** One status or several; always an array after parsing. */
+    status: z
+      .union([appointmentStatus.transform((status) => [status]), z.array(appointmentStatus).min(1)])
+      .optional(),
     limit: limit(50, 500),
   })
   .refine((v) => !v.from || !v.to || v.from < v.to, { message: 'from must be before to', path: ['to'] });
@@ -20,14 +23,14 @@ export const getUpcomingAppointmentsInput = z.object({ clientId: id, limit: limi
 
 export const searchClientsByNameInput = z.object({
   companyId: id,
-  query: z.string().trim().min(1).max(100),
+  query: text().trim().min(1).max(100),
   limit: limit(20, 100),
 });
 
 export const clientFields = z.object({
   phone,
   crmId: id.nullish(),
-  name: z.string().trim().max(200).nullish(),
+  name: text().trim().max(200).nullish(),
   email: z.email().max(200).nullish(),
   visitCount: z.number().int().nonnegative().optional(),
   totalSpent: money.optional(),

@@ -15,11 +15,40 @@ export const phone = z.string().transform((value, ctx) => {
   return digits;
 });
 
-/** A calendar day, YYYY-MM-DD, that really exists (no 2026-02-30). */
-export const isoDate = z.iso.date();
+/**
+ * NUL (PostgreSQL text cannot hold it: SQLSTATE 22021; jsonb refuses \u0000:
+ * 22P05) and unpaired UTF-16 surrogates (sent to text as U+FFFD, silently
+ * changing the value; refused by jsonb: 22P02). Found by the data-layer fuzz
+ * test: such strings reached the database instead of being refused here.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** An instant: a Date or an ISO 8601 string with an offset. */
-export const instant = z.union([z.date(), z.iso.datetime({ offset: true })]).transform((value) => new Date(value));
+/** True for strings PostgreSQL stores exactly as given. */
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+
+const UNSTORABLE_MESSAGE = 'must not contain NUL characters or unpaired surrogates';
+
+/** Free text bound for a text column: refused before the database when it cannot be stored as given. */
+export const text = () => z.string().refine(isStorableText, UNSTORABLE_MESSAGE);
+
+/**
+ * Years PostgreSQL and JavaScript both read the same way. Year 0 and BC dates
+ * pass z.date() and the ISO regexes but are out of range for PostgreSQL
+ * (22008), and JavaScript's extended years (+275760) are not valid input there.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+/** True for instants from year 1 to 9999: what `instant` accepts, and what derived instants must stay within. */
+export const inRange = (date: Date) => date.getTime() >= EARLIEST && date.getTime() <= LATEST;
+
+/** A calendar day, YYYY-MM-DD, that really exists (no 2026-02-30), from year 1. */
+export const isoDate = z.iso.date().refine((day) => !day.startsWith('0000'), 'year must be from 1 to 9999');
+
+/** An instant: a Date or an ISO 8601 string with an offset, from year 1 to 9999. */
+export const instant = z
+  .union([z.date(), z.iso.datetime({ offset: true })])
+  .transform((value) => new Date(value))
+  .refine(inRange, 'must be between the years 1 and 9999');
 
 /**
  * True for values that survive JSON unchanged: null, booleans, finite
@@ -32,6 +61,7 @@ export function isJsonValue(value: unknown, depth = 0): boolean {
   if (depth > 64) return false;
   switch (typeof value) {
     case 'string':
+      return isStorableText(value);
     case 'boolean':
       return true;
     case 'number':
@@ -41,7 +71,7 @@ export function isJsonValue(value: unknown, depth = 0): boolean {
       if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
-      for (const key in value) if (!isJsonValue((value as Record<string, unknown>)[key], depth + 1)) return false;
+      for (const key in value) if (!isStorableText(key) || !isJsonValue((value as Record<string, unknown>)[key], depth + 1)) return false;
       return true;
     }
     default:
@@ -59,5 +89,9 @@ export const jsonArray = z.custom<unknown[]>((value) => Array.isArray(value) && 
 
 export const limit = (fallback: number, max: number) => z.number().int().positive().max(max).default(fallback);
 
-/** Decimal money amounts: a number or a numeric string, two decimals at most in the column. */
-export const money = z.union([z.number().finite().nonnegative(), z.string().regex(/^\d{1,10}(\.\d{1,2})?$/)]);
+/**
+ * Decimal money amounts: a number or a numeric string for NUMERIC(12, 2). A
+ * number is bounded like the string (ten integer digits), or it overflows the
+ * column in the database (22003).
+ */
+export const money = z.union([z.number().finite().nonnegative().max(9_999_999_999.99), z.string().regex(/^\d{1,10}(\.\d{1,2})?$/)]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, jsonObject } from './common.js';
+import { id, jsonObject, text } from './common.js';
 
 export const getCompanyInput = z.object({ companyId: id });
 
@@ -14,8 +14,8 @@ const timezone = z.string().refine((tz) => {
 
 export const upsertCompanyInput = z.object({
   id,
-  title: z.string().trim().min(1).max(300),
-  phone: z.string().trim().max(50).nullish(),
+  title: text().trim().min(1).max(300),
+  phone: text().trim().max(50).nullish(),
   timezone: timezone.optional(),
   settings: jsonObject.optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, jsonObject, money } from './common.js';
+import { id, jsonObject, money, text } from './common.js';
 
 export const getServicesInput = z.object({ companyId: id, includeInactive: z.boolean().default(false) });
 export const getServiceByIdInput = z.object({ serviceId: id });
@@ -8,9 +8,9 @@ export const getServicesByCategoryInput = z.object({ companyId: id, categoryId: 
 export const serviceFields = z
   .object({
     crmId: id,
-    title: z.string().trim().min(1).max(300),
+    title: text().trim().min(1).max(300),
     categoryId: id.nullish(),
-    categoryTitle: z.string().trim().max(300).nullish(),
+    categoryTitle: text().trim().max(300).nullish(),
     priceMin: money.nullish(),
     priceMax: money.nullish(),
     duration: z.number().int().positive().max(24 * 60).optional(),
