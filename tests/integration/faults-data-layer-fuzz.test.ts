@@ -14,25 +14,12 @@ import { createDataLayer, type DataLayer } from '../../src/data-layer/index.js';
 import type { OperationEvent } from '../../src/db/prisma-client.js';
 import { recordingReporter, type RecordingReporter } from '../helpers/recording-reporter.js';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
+import { seededRandom, type SeededRandom } from '../helpers/seeded-random.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const CASES_PER_METHOD = 60;
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (max: number) => Math.floor(next() * max);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { next, int, pick };
-}
-type Rng = ReturnType<typeof random>;
+type Rng = SeededRandom;
 
 const ONE_MB = 'x'.repeat(1024 * 1024);
 
@@ -440,7 +427,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
   });
 
   test(`when every method gets random hostile values in one to three fields (seed ${SEED}), then each answers a Result, never a 500-style error, and refusals write nothing`, async () => {
-    const rng = random(SEED);
+    const rng = seededRandom(SEED);
     const specs = methodSpecs(ids);
     const validIds = Object.values(ids);
     expect(specs).toHaveLength(23);
@@ -466,7 +453,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
 
   test(`when every string field of every method gets each hostile string (seed ${SEED}), then none reaches the database as a data exception`, async () => {
     const specs = methodSpecs(ids);
-    const rng = random(SEED + 1);
+    const rng = seededRandom(SEED + 1);
     const failures: string[] = [];
     let state = await snapshot();
     for (const spec of specs) {
@@ -483,7 +470,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
   });
 
   test(`when the whole input is of the wrong kind (seed ${SEED}), then every method answers VALIDATION_ERROR and writes nothing`, async () => {
-    const rng = random(SEED + 2);
+    const rng = seededRandom(SEED + 2);
     const wholeInputs: unknown[] = [
       undefined,
       null,

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { composeApi, type ComposedApi } from '../../src/api/compose-api.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { ErrorReporter } from '../../src/observability/error-reporter.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 interface RawResponse {
   status: number;
@@ -29,20 +30,6 @@ function send(port: number, method: string, path: string, body?: Buffer, headers
   });
 }
 
-/** Deterministic randomness: a failure names its seed and case, and replays. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (max: number) => Math.floor(next() * max);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
 
 const HOSTILE = [
   "' OR 1=1; --",
@@ -141,7 +128,7 @@ describe('HTTP routes under hostile input', () => {
 
   test('when paths, query strings and headers carry random and hostile strings, then nothing answers 5xx and the service stays up', async () => {
     const before = await tableCounts();
-    const rng = random(20261129);
+    const rng = seededRandom(20261129);
     for (let i = 0; i < 400; i += 1) {
       const hostile = rng.pick(HOSTILE);
       const randomText = Array.from({ length: rng.int(40) }, () => String.fromCharCode(rng.int(0xffff))).join('');
