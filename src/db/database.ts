@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
 import { createPool, poolSettingsFromConfig, warmPool } from './pool.js';
 import { createDbClient, type Db, type OperationEvent } from './prisma-client.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
+import { embeddedPostgresUrl, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { applyMigrations, projectRoot } from './migrations.js';
 
 export interface Database {
@@ -87,7 +87,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function runningEmbeddedUrl(config: Config): Promise<string | undefined> {
-  const url = `postgresql://postgres:${encodeURIComponent(config.EMBEDDED_PG_PASSWORD)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/postgres`;
+  const url = embeddedPostgresUrl(config.EMBEDDED_PG_PASSWORD, config.EMBEDDED_PG_PORT);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
   client.on('error', () => undefined);
   try {

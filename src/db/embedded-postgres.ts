@@ -7,7 +7,7 @@
  * it is not (a checkout in a private home), the data goes to a folder under the
  * system temp directory instead, and the log says where.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,11 @@ async function importEmbeddedPostgres() {
   return module.default;
 }
 
+/** URL of a database on an embedded server (user postgres, loopback); it holds the password: never log it. */
+export function embeddedPostgresUrl(password: string, port: number, database = 'postgres'): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const dataDir = resolveDataDir(options.dataDir, options.logger);
@@ -104,8 +109,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   };
   await start();
-  const urlFor = (database: string) =>
-    `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  const urlFor = (database: string) => embeddedPostgresUrl(options.password, options.port, database);
   return {
     adminUrl: urlFor('postgres'),
     urlFor,
@@ -114,15 +118,4 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     start,
     stop: () => server.stop(),
   };
-}
-
-/** True when this process may write to `dir` (used to pick a data folder early with a clear error). */
-export function canWrite(dir: string): boolean {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -157,10 +157,6 @@ export function dataErrorTags(error: unknown): Record<string, string | boolean |
   };
 }
 
-export function isDataError(error: unknown): error is DataError {
-  return error instanceof DataError;
-}
-
 /** Expected outcomes of bad input or missing rows: not a fault, never reported to Sentry. */
 export function isExpectedOutcome(error: unknown): boolean {
   return (

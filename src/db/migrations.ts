@@ -8,11 +8,12 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 
-export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function prismaCli(): string {
   return require.resolve('prisma/build/index.js', { paths: [projectRoot] });

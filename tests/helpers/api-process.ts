@@ -3,10 +3,7 @@
  * as a child of the test, with its output collected for assertions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { projectRoot } from '../../src/db/migrations.js';
 
 export interface ApiProcess {
   child: ChildProcess;
