@@ -53,7 +53,13 @@ export function createBooking(ctx: DataLayerContext, input: z.input<typeof creat
   );
 }
 
-/** Moves an active appointment; a taken slot is a BOOKING_CONFLICT and the appointment stays as it was. */
+/**
+ * Moves an active appointment; a taken slot is a BOOKING_CONFLICT and the
+ * appointment stays as it was. One UPDATE, but run through a transaction so a
+ * deadlock is retried: two moves into the same slot that reach the exclusion
+ * check together wait for each other, and PostgreSQL aborts one with 40P01;
+ * its retry then sees the real outcome (a conflict) instead of "try again".
+ */
 export function rescheduleBooking(ctx: DataLayerContext, input: z.input<typeof rescheduleBookingInput>) {
   return runOperation(
     ctx,
@@ -61,7 +67,7 @@ export function rescheduleBooking(ctx: DataLayerContext, input: z.input<typeof r
     rescheduleBookingInput,
     input,
     (i) => ({ appointmentId: i.appointmentId, startAt: i.startAt.toISOString() }),
-    (i) => ctx.repositories.appointments.reschedule(i.appointmentId, i.startAt, i.endAt),
+    (i) => ctx.transaction('rescheduleBooking', (repositories) => repositories.appointments.reschedule(i.appointmentId, i.startAt, i.endAt)),
   );
 }
 

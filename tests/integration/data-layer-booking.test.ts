@@ -12,7 +12,8 @@ const COMPANY = 1;
 
 beforeAll(async () => {
   reporter = recordingReporter();
-  stack = await createTestStack({ reporter });
+  // A pool as large as the crowd of callers, so the concurrent tests race in the database, not in the pool queue.
+  stack = await createTestStack({ reporter, env: { POSTGRES_MAX_CONNECTIONS: '20' } });
   dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-01-01T00:00:00Z') });
   await dataLayer.upsertCompany({ id: COMPANY, title: 'Salon' });
   await stack.db.staff.createMany({ data: [{ companyId: COMPANY, crmId: 1, name: 'Anna' }, { companyId: COMPANY, crmId: 2, name: 'Fired', isFired: true }] });
@@ -144,6 +145,18 @@ describe('DataLayer.rescheduleBooking and cancelBooking', () => {
       status: 'pending',
       updatedAt: moving.updatedAt,
     });
+  });
+
+  test('when 20 appointments are moved into the same free slot at once, then exactly one moves and 19 get BOOKING_CONFLICT', async () => {
+    const moving = [];
+    for (let i = 0; i < 20; i += 1) {
+      const start = new Date(Date.UTC(2030, 4, 1, 0, 0) + i * 3_600_000);
+      moving.push(await book(`7999400${String(i).padStart(4, '0')}`, start.toISOString(), new Date(start.getTime() + 3_600_000).toISOString()));
+    }
+    const results = await Promise.all(moving.map((a) => dataLayer.rescheduleBooking({ appointmentId: a.id, startAt: '2030-05-02T10:00:00Z' })));
+    expect(results.filter((r) => r.success)).toHaveLength(1);
+    expect(results.flatMap((r) => (r.success ? [] : [r.error.code]))).toEqual(Array(19).fill('BOOKING_CONFLICT'));
+    await expect(stack.db.appointment.count({ where: { staffId, startAt: new Date('2030-05-02T10:00:00Z') } })).resolves.toBe(1);
   });
 
   test('when rescheduling into a free slot, then the appointment moves with its duration', async () => {

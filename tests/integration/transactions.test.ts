@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { SerializationFailureError, TimeoutError } from '../../src/db/errors.js';
+import { BookingConflictError, SerializationFailureError, TimeoutError } from '../../src/db/errors.js';
 import { getPoolStats } from '../../src/db/pool.js';
 import { withTransaction } from '../../src/db/transaction.js';
+import { AppointmentRepository } from '../../src/repositories/appointment-repository.js';
 import type { ErrorReport, ErrorReporter } from '../../src/observability/error-reporter.js';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { TestClientRepository, TestCompanyRepository, phoneFor } from '../helpers/test-repositories.js';
@@ -197,5 +198,44 @@ describe('withTransaction', () => {
     );
     expect(attempts).toBe(2);
     expect((await clients.findOne({ id: client.id }))?.visitCount).toBe(100);
+  });
+
+  test('when two booking transactions deadlock on the no-overlap rule, then the victim is retried and ends as a booking conflict', async () => {
+    const companyId = await freshCompany();
+    const staff = await stack.db.staff.create({ data: { companyId, crmId: 1, name: 'Anna' } });
+    const client = await clients.upsert({ companyId, phone: phoneFor(1) }, ['companyId', 'phone']);
+    const hour = (start: string) => ({
+      companyId, clientId: client.id, staffId: staff.id, startAt: new Date(start), endAt: new Date(new Date(start).getTime() + 3_600_000),
+    });
+    let bothHoldASlot!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHoldASlot = resolve));
+    let holding = 0;
+    const attempts = [0, 0];
+    // Each transaction books a slot, then one overlapping the other's: a lock cycle PostgreSQL breaks with 40P01.
+    const book = (index: 0 | 1, own: string, crossing: string) =>
+      withTransaction(
+        stack.db,
+        async (tx) => {
+          attempts[index] += 1;
+          const appointments = new AppointmentRepository(tx, { reporter });
+          await appointments.create(hour(own));
+          holding += 1;
+          if (holding === 2) bothHoldASlot();
+          await barrier;
+          await appointments.create(hour(crossing));
+        },
+        { maxRetries: 3, retryBaseDelayMs: 5, reporter },
+      );
+    const outcomes = await Promise.allSettled([
+      book(0, '2031-01-01T10:00:00Z', '2031-01-01T12:30:00Z'),
+      book(1, '2031-01-01T12:00:00Z', '2031-01-01T10:30:00Z'),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    // The retry finds the winner's committed slots: the caller learns the real outcome, a conflict.
+    expect(rejected.reason).toBeInstanceOf(BookingConflictError);
+    expect(attempts[0]! + attempts[1]!).toBe(3);
+    await expect(stack.db.appointment.count({ where: { staffId: staff.id } })).resolves.toBe(2);
+    await waitFor(poolAtRest);
   });
 });
