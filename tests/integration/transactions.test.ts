@@ -210,7 +210,7 @@ describe('withTransaction', () => {
     let bothHoldASlot!: () => void;
     const barrier = new Promise<void>((resolve) => (bothHoldASlot = resolve));
     let holding = 0;
-    const attempts = [0, 0];
+    const attempts: [number, number] = [0, 0];
     // Each transaction books a slot, then one overlapping the other's: a lock cycle PostgreSQL breaks with 40P01.
     const book = (index: 0 | 1, own: string, crossing: string) =>
       withTransaction(
