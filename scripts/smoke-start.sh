@@ -2,7 +2,7 @@
 # `npm start` end to end on a fresh embedded PostgreSQL, as a newcomer runs it:
 #  1. first start: /health answers 200 within a minute, /health/ready 200;
 #  2. `npm run db:seed` beside it puts the demo salon into the running server;
-#  3. SIGTERM stops everything with exit code 0 and no PostgreSQL left running;
+#  3. SIGTERM (to npm, then to node) stops everything with exit code 0 and no PostgreSQL left running;
 #  4. a second start on the same folder reuses the data (the demo salon is still there).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,15 +39,22 @@ start_service() {
   [ "$ready" = "200" ] || fail "$1: /health/ready answered $ready"
 }
 
-# stop_service LABEL: SIGTERM to the service itself (npm's shell sits between), as PM2 or systemd would send it.
+# stop_service LABEL TARGET: SIGTERM to `npm start` itself (TARGET=npm: what `kill <pid of npm start>`
+# or a harness does; the script execs node, so npm's child is the service) or to the service's
+# node process (TARGET=node: what PM2 or systemd send). Either way: exit code 0, nothing left running.
 stop_service() {
-  local service_pid exit_code
-  service_pid=$(for p in $(descendants "$npm_pid"); do [ "$(cat /proc/$p/comm 2>/dev/null)" = node ] && grep -qa 'dist/index.js' "/proc/$p/cmdline" && echo "$p"; done | head -1)
-  kill -TERM "${service_pid:-$npm_pid}"
+  local target_pid="$npm_pid" exit_code
+  if [ "$2" = node ]; then
+    target_pid=$(for p in $(descendants "$npm_pid"); do [ "$(cat /proc/$p/comm 2>/dev/null)" = node ] && grep -qa 'dist/index.js' "/proc/$p/cmdline" && echo "$p"; done | head -1)
+    [ -n "$target_pid" ] || { fail "$1: no node process under npm start"; target_pid="$npm_pid"; }
+  fi
+  kill -TERM "$target_pid"
   wait "$npm_pid"; exit_code=$?
-  [ "$exit_code" -eq 0 ] || fail "$1: exit code $exit_code after SIGTERM"
+  [ "$exit_code" -eq 0 ] || fail "$1: exit code $exit_code after SIGTERM to $2"
   grep -q 'shutdown complete' "$log" || fail "$1: no clean shutdown logged"
+  sleep 0.5
   if pgrep -f "postgres -D $data_dir" >/dev/null; then fail "$1: embedded PostgreSQL left running"; fi
+  if curl -s -o /dev/null "http://127.0.0.1:$port/health"; then fail "$1: the service still answers after npm exited"; fi
 }
 
 companies() {
@@ -61,11 +68,11 @@ companies() {
 if start_service "first start"; then
   LOG_LEVEL=warn npm run --silent db:seed >/dev/null 2>&1 || fail "npm run db:seed failed against the running server"
   [ "$(companies)" = "1" ] || fail "the demo salon is not in the database after db:seed"
-  stop_service "first start"
+  stop_service "first start" npm
   if start_service "second start"; then
     grep -q 'initialising embedded PostgreSQL' "$log" && fail "second start initialised a new data folder"
     [ "$(companies)" = "1" ] || fail "second start lost the data of the first"
-    stop_service "second start"
+    stop_service "second start" node
   fi
 fi
 rm -rf "$data_dir" "$log"
