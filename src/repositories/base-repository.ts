@@ -26,21 +26,21 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { bulkUpsertRows, type BulkUpsertOptions, type BulkUpsertResult } from './bulk-upsert.js';
 import { compileFilters, columnOf, type Filters } from './filters.js';
 import { ParamList, quoteIdent } from './sql.js';
-import { buildSelectByKey, buildUpsert, orderByClause, planWrite, selectList, type OrderBy } from './statements.js';
+import { buildSelectByKey, buildUpsert, orderByClause, planWrite, selectList, type OrderByInput } from './statements.js';
 import type { TableSpec, WriteRow } from './table-spec.js';
 
 export type { FilterOperators, Filters } from './filters.js';
 export { escapeLike, FILTER_OPERATORS } from './filters.js';
 export type { BulkUpsertOptions, BulkUpsertResult } from './bulk-upsert.js';
 export type { ColumnSpec, ColumnType, TableSpec, WriteRow } from './table-spec.js';
-export type { OrderBy } from './statements.js';
+export type { OrderBy, OrderByInput } from './statements.js';
 
 export interface FindOneOptions<Row> {
-  orderBy?: OrderBy<Row>[];
+  orderBy?: OrderByInput<Row>;
 }
 
 export interface FindManyOptions<Row> {
-  orderBy?: OrderBy<Row>[];
+  orderBy?: OrderByInput<Row>;
   /** At most `maxLimit` (default 1,000); without it, `maxLimit` rows at most are returned. */
   limit?: number;
   offset?: number;

@@ -7,9 +7,35 @@ import { columnOf } from './filters.js';
 import { encodeValue, ParamList, quoteIdent, sqlType } from './sql.js';
 import type { ColumnSpec, TableSpec } from './table-spec.js';
 
+export type SortDirection = 'asc' | 'desc';
+
 export interface OrderBy<Row> {
   field: keyof Row & string;
-  direction?: 'asc' | 'desc';
+  direction?: SortDirection;
+}
+
+/** Prisma's spelling, `{ title: 'asc' }`: accepted too, so code moved from the bare client keeps its orderBy. */
+export type OrderByFieldMap<Row> = Partial<Record<keyof Row & string, SortDirection>>;
+
+/** One entry or a list; each entry `{ field, direction }` or Prisma-style `{ title: 'asc' }`. */
+export type OrderByInput<Row> = OrderBy<Row> | OrderByFieldMap<Row> | (OrderBy<Row> | OrderByFieldMap<Row>)[];
+
+const isDirection = (value: unknown): value is SortDirection => value === 'asc' || value === 'desc';
+
+/** `{ field, direction }` entries in order, from either spelling; anything else is a ValidationError. */
+function orderByEntries(orderBy: unknown): { field: string; direction: unknown }[] {
+  const list: unknown[] = Array.isArray(orderBy) ? orderBy : [orderBy];
+  return list.flatMap((entry) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new ValidationError('orderBy entries must be { field, direction } or { <field>: "asc" | "desc" }');
+    }
+    const record = entry as Record<string, unknown>;
+    // A `field` key holding a direction is Prisma's spelling for a column named "field" (no table has one).
+    if ('field' in record && !isDirection(record.field)) return [{ field: String(record.field), direction: record.direction ?? 'asc' }];
+    const keys = Object.keys(record);
+    if (keys.length === 0) throw new ValidationError('an orderBy entry names no field');
+    return keys.map((field) => ({ field, direction: record[field] }));
+  });
 }
 
 /** `"col" AS "field", ...`, optionally qualified by a table alias. */
@@ -20,13 +46,11 @@ export function selectList<Row>(spec: TableSpec<Row>, alias?: string): string {
     .join(', ');
 }
 
-export function orderByClause<Row>(spec: TableSpec<Row>, orderBy: OrderBy<Row>[] | undefined): string {
-  if (!orderBy || orderBy.length === 0) return '';
-  if (!Array.isArray(orderBy)) throw new ValidationError('orderBy must be an array of { field, direction }');
-  const parts = orderBy.map((entry) => {
-    const column = columnOf(spec, String(entry?.field), 'orderBy');
-    const direction = entry.direction ?? 'asc';
-    if (direction !== 'asc' && direction !== 'desc') throw new ValidationError('orderBy direction must be asc or desc');
+export function orderByClause<Row>(spec: TableSpec<Row>, orderBy: OrderByInput<Row> | undefined): string {
+  if (orderBy === undefined || (Array.isArray(orderBy) && orderBy.length === 0)) return '';
+  const parts = orderByEntries(orderBy).map(({ field, direction }) => {
+    const column = columnOf(spec, field, 'orderBy');
+    if (!isDirection(direction)) throw new ValidationError(`orderBy direction of ${column.column} must be asc or desc`);
     return `${quoteIdent(column.column)} ${direction === 'asc' ? 'ASC' : 'DESC'}`;
   });
   return ` ORDER BY ${parts.join(', ')}`;

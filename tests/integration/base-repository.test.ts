@@ -109,6 +109,24 @@ describe('BaseRepository.findMany', () => {
     expect(sorted.map((c) => c.name)).toEqual(['Boris 5', 'Boris 3', 'Boris 1', 'Anna 4', 'Anna 2', 'Anna 0']);
   });
 
+  test('when orderBy is written the Prisma way, then it sorts the same as { field, direction }', async () => {
+    const companyId = await freshCompany();
+    await seedClients(companyId, 6);
+    const expected = ['Boris 5', 'Boris 3', 'Boris 1', 'Anna 4', 'Anna 2', 'Anna 0'];
+    const listed = await clients.findMany({ companyId }, { orderBy: [{ name: 'desc' }, { visitCount: 'asc' }] });
+    expect(listed.map((c) => c.name)).toEqual(expected);
+    const single = await clients.findMany({ companyId }, { orderBy: { visitCount: 'desc' }, limit: 2 });
+    expect(single.map((c) => c.visitCount)).toEqual([5, 4]);
+    const oneEntry = await clients.findOne({ companyId }, { orderBy: { field: 'visitCount', direction: 'desc' } });
+    expect(oneEntry?.visitCount).toBe(5);
+  });
+
+  test('when an orderBy direction is neither asc nor desc, then a ValidationError names the column', async () => {
+    await expect(clients.findMany({}, { orderBy: { name: 'up' as never } })).rejects.toThrow('orderBy direction of name must be asc or desc');
+    await expect(clients.findMany({}, { orderBy: ['name' as never] })).rejects.toThrow(/orderBy entries must be/);
+    await expect(clients.findMany({}, { orderBy: [{}] })).rejects.toThrow('an orderBy entry names no field');
+  });
+
   test('when nothing matches, then an empty array is returned', async () => {
     const companyId = await freshCompany();
     expect(await clients.findMany({ companyId })).toEqual([]);
