@@ -98,6 +98,16 @@ function fieldsFrom(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/**
+ * The column list of PostgreSQL's `detail` ("Key (company_id, phone)=(1, 7999...) already exists."),
+ * as raw pg errors carry no other field list. Only the names before ")=(" are read; the values are not.
+ */
+function fieldsFromDetail(detail: string | undefined): string[] | undefined {
+  const columns = detail?.match(/^Key \((.+?)\)=\(/)?.[1];
+  if (!columns || columns.length > 200) return undefined;
+  return columns.split(', ').map((column) => column.replace(/^"(.*)"$/, '$1'));
+}
+
 function adapterCause(error: Record<string, unknown>): Loose {
   const meta = asRecord(error.meta);
   const fromMeta = asRecord(asRecord(meta?.driverAdapterError)?.cause);
@@ -120,7 +130,7 @@ function factsOf(error: unknown): ErrorFacts {
     prismaCode,
     sqlState: sqlState?.match(/^[0-9A-Z]{5}$/) ? sqlState : undefined,
     kind: asString(cause?.kind),
-    fields: fieldsFrom(constraintRecord?.fields) ?? fieldsFrom(meta?.target) ?? fieldsFrom(asString(record.column)),
+    fields: fieldsFrom(constraintRecord?.fields) ?? fieldsFrom(meta?.target) ?? fieldsFrom(asString(record.column)) ?? fieldsFromDetail(asString(record.detail)),
     constraint: asString(constraintRecord?.index) ?? asString(record.constraint) ?? asString(meta?.constraint),
     message,
   };

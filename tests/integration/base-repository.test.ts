@@ -175,6 +175,15 @@ describe('BaseRepository filter validation', () => {
     await expect(clients.findMany({}, { orderBy: [{ field: 'drop table' as never }] })).rejects.toThrow(/unknown orderBy field "drop table"/);
   });
 
+  test('when an upsert hits another unique key, then the error names the columns of that key and none of the values', async () => {
+    const companyId = await freshCompany();
+    await clients.upsert({ companyId, phone: phoneFor(1), crmId: 5 }, ['companyId', 'phone']);
+    const failure = await clients.upsert({ companyId, phone: phoneFor(2), crmId: 5 }, ['companyId', 'phone']).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'UNIQUE_VIOLATION', sqlState: '23505', fields: ['company_id', 'crm_id'], retryable: false });
+    expect((failure as Error).message).toBe('a record with the same company_id, crm_id already exists');
+    expect(await clients.count({ companyId })).toBe(1);
+  });
+
   test('when upsert data has an unknown field, then a ValidationError is thrown and nothing is written', async () => {
     const companyId = await freshCompany();
     await expect(clients.upsert({ companyId, phone: phoneFor(1), nickname: 'x' } as never, ['companyId', 'phone'])).rejects.toThrow(
