@@ -5,6 +5,9 @@
  * migrated template, prints a table and writes bench-results.json: an array of
  * { name, unit, value, baseline, ratio } where baseline is the same work by
  * raw `pg` in the same run and ratio = value / baseline (higher = better).
+ * Resident memory (lower = better, so it has no place in that array) goes to
+ * bench-memory.json: the built API process, the data stack under tsx and a
+ * raw-pg process, each after warm-up. `--only=memory` runs just that step.
  *
  * PostgreSQL: DATABASE_URL's server when set (needs CREATEDB; the bench
  * databases are created and dropped next to the configured one), else an
@@ -24,6 +27,7 @@ import { freePort } from '../src/net/free-port.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { scrubText } from '../src/observability/scrub.js';
 import { round, type BenchModule, type BenchResult } from '../bench/types.js';
+import { API_COMMAND, measureApiProcessMemory, type ApiProcessMemory } from '../bench/support/api-process-memory.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
@@ -47,6 +51,54 @@ function probeMemory(mode: 'app' | 'pg', databaseUrl: string): Promise<number> {
       else reject(new Error(`memory probe (${mode}) failed with exit code ${code}`));
     });
   });
+}
+
+/** The content of bench-memory.json; a figure whose step failed is null. */
+interface MemoryReport {
+  unit: 'MB';
+  apiProcess: ApiProcessMemory | { rssMb: null; command: string };
+  dataStack: { rssMb: number | null };
+  rawPg: { rssMb: number | null };
+  dataStackOverRawPg: number | null;
+  note: string;
+}
+
+const errorText = (error: unknown) => scrubText(error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs the three memory measurements on one database. Each is independent: one
+ * failing sets the exit code and leaves its figure null, the others still count.
+ */
+async function measureMemory(databaseUrl: string): Promise<MemoryReport> {
+  const attempt = async <T>(label: string, measure: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await measure();
+    } catch (error) {
+      process.exitCode = 1;
+      log(`   ${label} FAILED: ${errorText(error)}`);
+      return null;
+    }
+  };
+  log('-- memory');
+  const dataStack = await attempt('memory probe (data stack)', () => probeMemory('app', databaseUrl));
+  const rawPg = await attempt('memory probe (raw pg)', () => probeMemory('pg', databaseUrl));
+  const api = await attempt('API process memory', () => measureApiProcessMemory({ databaseUrl, quick, log: (line) => log(`   ${line}`) }));
+  return {
+    unit: 'MB',
+    apiProcess: api ?? { rssMb: null, command: API_COMMAND },
+    dataStack: { rssMb: dataStack === null ? null : round(dataStack) },
+    rawPg: { rssMb: rawPg === null ? null : round(rawPg) },
+    dataStackOverRawPg: dataStack !== null && rawPg !== null ? round(dataStack / rawPg, 3) : null,
+    note: 'lower is better; RSS after warm-up',
+  };
+}
+
+function printMemory(memory: MemoryReport): void {
+  const mb = (value: number | null) => (value === null ? 'FAILED' : `${value} MB`);
+  log('');
+  log(`memory (RSS after warm-up, lower is better): API process (${memory.apiProcess.command}): ${mb(memory.apiProcess.rssMb)}`);
+  log(`memory (RSS after warm-up, lower is better): data stack under tsx: ${mb(memory.dataStack.rssMb)}`);
+  log(`memory (RSS after warm-up, lower is better): raw pg process under tsx: ${mb(memory.rawPg.rssMb)}${memory.dataStackOverRawPg === null ? '' : ` (data stack / raw pg = ${memory.dataStackOverRawPg})`}`);
 }
 
 function printTable(results: BenchResult[]): void {
@@ -82,6 +134,7 @@ async function main(): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const template = `bench_tpl_${runId}`;
   const results: BenchResult[] = [];
+  let memory: MemoryReport | undefined;
   try {
     await runAdminSql(serverUrl, `CREATE DATABASE ${quoteIdent(template)}`);
     await applyMigrations(withDatabaseName(serverUrl, template));
@@ -108,18 +161,10 @@ async function main(): Promise<void> {
       }
     }
     if (!only || only === 'memory') {
-      // Resident memory of the API's data stack after warm-up, against a process doing the same reads with raw pg only.
       const database = `bench_memory_${runId}`;
       await runAdminSql(serverUrl, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}`);
       try {
-        const url = withDatabaseName(serverUrl, database);
-        const app = await probeMemory('app', url);
-        const raw = await probeMemory('pg', url);
-        // ratio = value / baseline like every other entry; for memory a LOWER ratio is better.
-        results.push({ name: 'memory.rss', unit: 'MB', value: round(app), baseline: round(raw), ratio: round(app / raw, 3) });
-      } catch (error) {
-        process.exitCode = 1;
-        log(`   memory probe FAILED: ${scrubText(error instanceof Error ? error.message : String(error))}`);
+        memory = await measureMemory(withDatabaseName(serverUrl, database));
       } finally {
         await runAdminSql(serverUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
       }
@@ -129,11 +174,20 @@ async function main(): Promise<void> {
     await embedded?.stop().catch(() => undefined);
     if (embeddedRoot) rmSync(embeddedRoot, { recursive: true, force: true });
   }
-  printTable(results);
-  const output = path.join(projectRoot, 'bench-results.json');
-  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
-  log(`\n${results.length} results written to bench-results.json in ${Math.round((performance.now() - started) / 1000)} s${quick ? ' (--quick)' : ''}`);
-  log('ratio = value / raw pg: higher is better, except memory.rss (app RSS / raw-pg process RSS), where lower is better.');
+  const written: string[] = [];
+  // --only=memory runs no bench module: an empty array would only wipe the last results.
+  if (only !== 'memory') {
+    printTable(results);
+    writeFileSync(path.join(projectRoot, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    written.push(`${results.length} results to bench-results.json`);
+  }
+  if (memory) {
+    printMemory(memory);
+    writeFileSync(path.join(projectRoot, 'bench-memory.json'), `${JSON.stringify(memory, null, 2)}\n`);
+    written.push('memory to bench-memory.json');
+  }
+  log(`\n${written.join(', ')} written in ${Math.round((performance.now() - started) / 1000)} s${quick ? ' (--quick)' : ''}`);
+  log('ratio = value / raw pg (or the named reference): higher is better for every entry; memory (bench-memory.json): lower is better.');
 }
 
 main().catch((error: unknown) => {
