@@ -10,8 +10,9 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations', seed: 'tsx scripts/seed.ts' },
   adapter: async () => {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL must be set for prisma migrate commands');
+    // Migrate takes a session-level advisory lock: past a transaction-mode PgBouncer when DIRECT_DATABASE_URL says how.
+    const url = process.env.DIRECT_DATABASE_URL || process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL (or DIRECT_DATABASE_URL) must be set for prisma migrate commands');
     return createMigrationAdapter(url);
   },
 });

@@ -15,16 +15,13 @@ export interface BenchContext {
 export interface BenchResult {
   /** e.g. 'bulkUpsert.10k' */
   name: string;
-  /** Throughput unit, e.g. 'rows/s', 'ops/s' (higher = better); 'MB' for memory. */
+  /** Throughput unit, e.g. 'rows/s', 'ops/s' (higher = better). Memory is not here: bench-memory.json. */
   unit: string;
   /** Our code's figure. */
   value: number;
-  /** The same work by raw `pg` in the same run (or the documented reference for memory). */
+  /** The same work by raw `pg` in the same run. */
   baseline: number;
-  /**
-   * value / baseline for throughput: higher = better, 1 = as fast as raw pg.
-   * For lower-is-better units (memory) the runner records baseline / value, so higher stays better.
-   */
+  /** value / baseline: higher = better, 1 = as fast as raw pg. */
   ratio: number;
 }
 

@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   const logger = createLogger({ name: 'cleanup-whatsapp-keys', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const database = await openDatabase({ config, logger, reporter: sentryReporter, applicationName: 'ai-admin-data-cleanup' });
   try {
-    const outcome = await runKeyCleanupJob({ db: database.db, pool: database.pool, logger, reporter: sentryReporter }, options);
+    const outcome = await runKeyCleanupJob({ db: database.db, pool: database.pool, lockConnection: database.lockConnection, logger, reporter: sentryReporter }, options);
     if (outcome.status === 'skipped') {
       process.stdout.write('another cleanup is running (job lock held); nothing done\n');
       return 0;

@@ -27,6 +27,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+  // Session-level advisory locks and migrations need a real server session: behind a transaction-mode PgBouncer, point this past it.
+  DIRECT_DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
   EMBEDDED_PG_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
   EMBEDDED_PG_PORT: int(54329, 1, 65535),
   EMBEDDED_PG_PASSWORD: z.string().min(1).default('postgres'),

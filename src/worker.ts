@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     const config = loadConfig();
     logger = createLogger({ name: 'ai-admin-data-worker', level: config.LOG_LEVEL });
     const database = await openDatabase({ config, logger, reporter: sentryReporter, applicationName: 'ai-admin-data-worker' });
-    const deps = { db: database.db, pool: database.pool, logger, reporter: sentryReporter };
+    const deps = { db: database.db, pool: database.pool, lockConnection: database.lockConnection, logger, reporter: sentryReporter };
     const cleanup = scheduleEvery({
       name: 'whatsapp-key-cleanup',
       intervalMs: Math.round(config.CLEANUP_INTERVAL_HOURS * HOUR_MS),

@@ -129,7 +129,7 @@ export async function composeApi(
     if (config.WHATSAPP_ENABLED) {
       // Loaded only when enabled: Baileys and its protobufs cost tens of MB of memory.
       const { startBaileysService } = await import('../whatsapp/baileys-service.js');
-      whatsapp = await startBaileysService({ config, db: database.db, pool: database.pool, logger, reporter }).catch(async (error: unknown) => {
+      whatsapp = await startBaileysService({ config, db: database.db, pool: database.pool, lockConnection: database.lockConnection, logger, reporter }).catch(async (error: unknown) => {
         await stopServer(server.server, 0);
         throw error;
       });

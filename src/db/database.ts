@@ -18,6 +18,11 @@ export interface Database {
   pool: pg.Pool;
   /** Present when this process started its own PostgreSQL. */
   embedded: EmbeddedPostgresHandle | undefined;
+  /**
+   * Where session-level advisory locks connect (WhatsApp session lock, job lock):
+   * DIRECT_DATABASE_URL when set, else undefined = the pool's own settings.
+   */
+  lockConnection: pg.ClientConfig | undefined;
   /** Disconnects Prisma, ends the pool, stops the embedded server; safe to call twice. */
   close(): Promise<void>;
 }
@@ -83,7 +88,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const code = (error as { code?: string }).code;
     throw new DatabaseUnavailableError(`cannot connect to PostgreSQL${code ? ` (${code})` : ''}: ${describeConnectError(error)}`, { cause: error });
   }
-  return { db, pool, embedded, close };
+  const lockConnection = config.DIRECT_DATABASE_URL
+    ? { connectionString: config.DIRECT_DATABASE_URL, connectionTimeoutMillis: config.POSTGRES_ACQUIRE_TIMEOUT_MS, keepAlive: true }
+    : undefined;
+  return { db, pool, embedded, lockConnection, close };
 }
 
 async function runningEmbeddedUrl(config: Config): Promise<string | undefined> {

@@ -22,7 +22,8 @@ function prismaCli(): string {
 async function prisma(args: string[], databaseUrl: string) {
   return run(process.execPath, [prismaCli(), ...args], {
     cwd: projectRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    // The URL given wins over a DIRECT_DATABASE_URL in the environment (prisma.config.ts prefers that one).
+    env: { ...process.env, DATABASE_URL: databaseUrl, DIRECT_DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     maxBuffer: 16 * 1024 * 1024,
   });
 }

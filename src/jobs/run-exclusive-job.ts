@@ -17,6 +17,8 @@ export interface ExclusiveJobOptions {
   dryRun: boolean;
   db: Db;
   pool: pg.Pool;
+  /** Where the job lock connects (DIRECT_DATABASE_URL); absent: a connection of `pool`. */
+  lockConnection?: pg.ClientConfig | undefined;
   logger: Logger;
   reporter: ErrorReporter;
 }
@@ -36,7 +38,7 @@ export async function runExclusiveJob<T extends Record<string, unknown>>(options
   const { name, dryRun, db, logger } = options;
   let runId: number | undefined;
   try {
-    const locked = await withJobLock(options.pool, name, async () => {
+    const locked = await withJobLock(options.lockConnection ?? options.pool, name, async () => {
       runId = await recordJobStart(db, name, dryRun);
       logger.info({ job: name, runId, dryRun }, 'job started');
       const stats = await job();

@@ -9,6 +9,8 @@ import { runExclusiveJob, type JobOutcome } from './run-exclusive-job.js';
 export interface KeyCleanupJobDeps {
   db: Db;
   pool: pg.Pool;
+  /** Where the job lock connects (DIRECT_DATABASE_URL); absent: a connection of `pool`. */
+  lockConnection?: pg.ClientConfig | undefined;
   logger: Logger;
   reporter: ErrorReporter;
 }

@@ -10,7 +10,7 @@ export type { Logger };
 
 const REDACTED_KEYS = [
   'phone', 'email', 'text', 'message.text', 'body', 'state', 'creds', 'value',
-  'password', 'connectionString', 'databaseUrl', 'DATABASE_URL', 'dsn', 'SENTRY_DSN', 'key', 'encryptionKey',
+  'password', 'connectionString', 'databaseUrl', 'DATABASE_URL', 'DIRECT_DATABASE_URL', 'lockConnection', 'dsn', 'SENTRY_DSN', 'key', 'encryptionKey',
 ];
 
 export interface LoggerOptions {

@@ -31,6 +31,8 @@ export interface BaileysServiceOptions {
   config: Config;
   db: Db;
   pool: pg.Pool;
+  /** Where the session lock connects (DIRECT_DATABASE_URL); absent: the pool's settings. */
+  lockConnection?: pg.ClientConfig | undefined;
   logger: Logger;
   reporter: ErrorReporter;
   /** Receives each pairing QR code (show it to the operator); not logged, it pairs the account. */
@@ -89,7 +91,7 @@ export async function startBaileysService(options: BaileysServiceOptions): Promi
 
   const keeper: SessionLockKeeper = await startSessionLockKeeper({
     sessionId,
-    acquire: () => acquireSessionLock(options.pool.options, sessionId, log),
+    acquire: () => acquireSessionLock(options.lockConnection ?? options.pool.options, sessionId, log),
     logger: log,
     reporter,
     ...options.lockRetry,

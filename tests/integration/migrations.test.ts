@@ -45,6 +45,27 @@ describe('committed migrations', () => {
     await expect(applyMigrations(database.url)).resolves.toEqual({ applied: false });
   });
 
+  test('when DIRECT_DATABASE_URL is set, then the prisma migrate commands (db:deploy, db:status) connect there, not to DATABASE_URL', async () => {
+    const unreachable = new URL(database.url);
+    unreachable.port = '1';
+    const { stdout } = await run(process.execPath, ['node_modules/prisma/build/index.js', 'migrate', 'status'], {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: unreachable.href, DIRECT_DATABASE_URL: database.url, CHECKPOINT_DISABLE: '1' },
+    });
+    expect(stdout).toContain('Database schema is up to date');
+  });
+
+  test('when the environment has a DIRECT_DATABASE_URL, then applyMigrations still works on the database it is given', async () => {
+    const saved = process.env.DIRECT_DATABASE_URL;
+    process.env.DIRECT_DATABASE_URL = 'postgresql://nobody@127.0.0.1:1/nowhere';
+    try {
+      await expect(migrationsPending(database.url)).resolves.toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.DIRECT_DATABASE_URL;
+      else process.env.DIRECT_DATABASE_URL = saved;
+    }
+  });
+
   test('when whatsapp_keys is inspected, then it has the contract columns and a unique (session, type, key)', async () => {
     const { rows } = await runAdminSql<{ column_name: string }>(
       database.url,

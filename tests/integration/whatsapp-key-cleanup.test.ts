@@ -150,6 +150,38 @@ describe('runKeyCleanupJob', () => {
     }
   });
 
+  test('when the job lock has a connection of its own (DIRECT_DATABASE_URL), then the lock is held there and the run succeeds', async () => {
+    await seedSession('shop', 6);
+    let holders: string[] = [];
+    const outcome = await runExclusiveJob(
+      { ...deps(), pool: stack.pool, lockConnection: { connectionString: stack.database.url }, name: KEY_CLEANUP_JOB_NAME, dryRun: false },
+      async () => {
+        holders = (
+          await stack.pool.query<{ application_name: string }>(
+            `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          )
+        ).rows.map((r) => r.application_name);
+        return cleanupExpiredKeys({ db: stack.db, pool: stack.pool }, { dryRun: false, batchSize: 100 });
+      },
+    );
+    expect(outcome.status).toBe('succeeded');
+    // Not one of the pool's connections (those are named ai-admin-data-test): the lock's own session.
+    expect(holders).toEqual(['ai-admin-data-job-lock']);
+    expect(await expiredRows()).toHaveLength(0);
+  });
+
+  test('when the direct lock connection cannot be reached, then the run fails with a reason, is reported, and deletes nothing', async () => {
+    await seedSession('shop', 6);
+    const closedPort = new URL(stack.database.url);
+    closedPort.port = '1';
+    const outcome = await runKeyCleanupJob({ ...deps(), lockConnection: { connectionString: closedPort.href, connectionTimeoutMillis: 2_000 } }, { dryRun: false, batchSize: 100 });
+    expect(outcome.status).toBe('failed');
+    expect(String((outcome as { error: Error }).error.message)).toMatch(/^could not open the lock connection for job whatsapp-key-cleanup: ECONNREFUSED$/);
+    expect(reports.map((r) => [r.component, r.operation])).toEqual([['jobs', KEY_CLEANUP_JOB_NAME]]);
+    expect(await expiredRows()).toHaveLength(6);
+  });
+
   test('when two workers start the cleanup at the same moment, then one runs and the other skips', async () => {
     await seedSession('shop', 10);
     const secondWorkerPool = new pg.Pool({ connectionString: stack.database.url, max: 2 });

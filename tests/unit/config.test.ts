@@ -23,14 +23,24 @@ describe('loadConfig', () => {
   test('when a value is invalid, then the error names the key and never echoes the value', () => {
     const secret = 'mysql://admin:hunter2@db.internal/app';
     expect(() => loadConfig({ DATABASE_URL: secret })).toThrow(ConfigError);
-    try {
-      loadConfig({ DATABASE_URL: secret, PORT: 'eighty' });
-    } catch (error) {
-      const message = (error as Error).message;
-      expect(message).toContain('DATABASE_URL');
-      expect(message).toContain('PORT');
-      expect(message).not.toContain('hunter2');
-    }
+    const failure = (() => {
+      try {
+        loadConfig({ DATABASE_URL: secret, DIRECT_DATABASE_URL: secret, PORT: 'eighty' });
+        return undefined;
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect(failure?.message).toContain('DATABASE_URL');
+    expect(failure?.message).toContain('DIRECT_DATABASE_URL');
+    expect(failure?.message).toContain('PORT');
+    expect(failure?.message).not.toContain('hunter2');
+  });
+
+  test('when DIRECT_DATABASE_URL is empty, then it is absent; when set, then it is kept as given', () => {
+    expect(loadConfig({ DIRECT_DATABASE_URL: '' }).DIRECT_DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DIRECT_DATABASE_URL: 'postgresql://app@10.0.0.5:5432/salon' }).DIRECT_DATABASE_URL).toBe('postgresql://app@10.0.0.5:5432/salon');
   });
 
   test('when the minimum pool size exceeds the maximum, then the configuration is refused', () => {
