@@ -14,7 +14,9 @@ beforeAll(async () => {
   reporter = recordingReporter();
   // A pool as large as the crowd of callers, so the concurrent tests race in the database, not in the pool queue.
   stack = await createTestStack({ reporter, env: { POSTGRES_MAX_CONNECTIONS: '20' } });
-  dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-01-01T00:00:00Z') });
+  // Twenty callers racing for one slot can deadlock each other more than the default 3 times on a loaded
+  // machine (40P01 is retried; see transactions.test.ts): give the race room to end as conflicts.
+  dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-01-01T00:00:00Z'), transactionMaxRetries: 10 });
   await dataLayer.upsertCompany({ id: COMPANY, title: 'Salon' });
   await stack.db.staff.createMany({ data: [{ companyId: COMPANY, crmId: 1, name: 'Anna' }, { companyId: COMPANY, crmId: 2, name: 'Fired', isFired: true }] });
   const staff = await stack.db.staff.findMany({ where: { companyId: COMPANY }, orderBy: { crmId: 'asc' } });

@@ -37,14 +37,15 @@ describe('database stopped and started while the API runs', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
-      POSTGRES_ACQUIRE_TIMEOUT_MS: '2000',
-      METRICS_DB_TIMEOUT_MS: '500',
+      POSTGRES_ACQUIRE_TIMEOUT_MS: '5000',
+      // Down, the reads fail at once (connection refused); up, a loaded machine gets time to answer.
+      METRICS_DB_TIMEOUT_MS: '5000',
     });
     api = await composeApi(config, silentLogger, noopReporter, {
       flushReporter: async () => true,
     });
     baseUrl = `http://127.0.0.1:${api.address.port}`;
-  });
+  }, 180_000);
   afterAll(async () => {
     await api?.shutdown('test end');
     await embedded?.stop().catch(() => undefined);
@@ -70,8 +71,10 @@ describe('database stopped and started while the API runs', () => {
 
     await pollUntil(async () => ((await status('/health/ready')) === 200 ? true : undefined), 'readiness to answer 200 again');
     await pollUntil(async () => ((await status('/health/whatsapp')) === 200 ? true : undefined), 'WhatsApp health to answer 200 again');
-    const after = await fetch(`${baseUrl}/metrics`);
-    expect(await after.text()).toContain('ai_admin_data_metrics_database_up 1');
+    await pollUntil(
+      async () => ((await (await fetch(`${baseUrl}/metrics`)).text()).includes('ai_admin_data_metrics_database_up 1') ? true : undefined),
+      'metrics to read the database again',
+    );
     await expect(api.database.db.company.create({ data: { id: 1, title: 'Salon' } })).resolves.toMatchObject({ id: 1 });
     await expect(api.database.db.company.count()).resolves.toBe(1);
   });

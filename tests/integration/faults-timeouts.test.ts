@@ -13,7 +13,7 @@ describe('statement timeout', () => {
   beforeAll(async () => {
     // One connection: "reused" means the same backend answers the next query.
     stack = await createTestStack({
-      env: { POSTGRES_MAX_CONNECTIONS: '1', POSTGRES_MIN_CONNECTIONS: '1', POSTGRES_STATEMENT_TIMEOUT_MS: '300' },
+      env: { POSTGRES_MAX_CONNECTIONS: '1', POSTGRES_MIN_CONNECTIONS: '1', POSTGRES_STATEMENT_TIMEOUT_MS: '1000' },
     });
   });
   afterAll(async () => {

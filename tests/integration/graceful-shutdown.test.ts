@@ -22,7 +22,8 @@ describe('API process on SIGTERM', () => {
     api = spawnApi(
       {
         DATABASE_URL: database.url,
-        SHUTDOWN_READINESS_DELAY_MS: '3000',
+        // Long enough that a poll on a loaded machine cannot miss the 503 window.
+        SHUTDOWN_READINESS_DELAY_MS: '8000',
         SHUTDOWN_TIMEOUT_MS: '30000',
         METRICS_DB_TIMEOUT_MS: '30000',
         SENTRY_FLUSH_TIMEOUT_MS: '500',
@@ -59,7 +60,7 @@ describe('API process on SIGTERM', () => {
     const ready = await pollUntil(async () => {
       const response = await fetch(`${api.baseUrl}/health/ready`);
       return response.status === 503 ? ((await response.json()) as { status: string }) : undefined;
-    }, 'readiness to answer 503', 200, 10);
+    }, 'readiness to answer 503', 2_000, 10);
     expect(ready.status).toBe('shutting_down');
 
     // Then the listener closes while the slow request is still held.

@@ -1,5 +1,5 @@
 import { ConnectionLostError, PoolExhaustedError, TimeoutError } from '../../src/db/errors.js';
-import { getPoolStats } from '../../src/db/pool.js';
+import { getPoolStats, warmPool } from '../../src/db/pool.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import type { ErrorReport, ErrorReporter } from '../../src/observability/error-reporter.js';
 import { runAdminSql } from '../../src/db/admin-sql.js';
@@ -47,7 +47,11 @@ describe('database pool under load', () => {
 describe('database pool exhaustion', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await createTestStack({ env: { POSTGRES_MAX_CONNECTIONS: '2', POSTGRES_ACQUIRE_TIMEOUT_MS: '300' } });
+    stack = await createTestStack({ env: { POSTGRES_MAX_CONNECTIONS: '2' } });
+    // pg-pool's connectionTimeoutMillis also bounds opening a connection: open both with the default
+    // bound (a loaded machine can be slow to connect), then shorten it for the caller that must wait.
+    await warmPool(stack.pool, 2);
+    stack.pool.options.connectionTimeoutMillis = 300;
   });
   afterAll(async () => {
     await stack?.close();
@@ -84,7 +88,7 @@ describe('database pool exhaustion', () => {
 describe('statement timeout', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await createTestStack({ env: { POSTGRES_MAX_CONNECTIONS: '1', POSTGRES_MIN_CONNECTIONS: '1', POSTGRES_STATEMENT_TIMEOUT_MS: '200' } });
+    stack = await createTestStack({ env: { POSTGRES_MAX_CONNECTIONS: '1', POSTGRES_MIN_CONNECTIONS: '1', POSTGRES_STATEMENT_TIMEOUT_MS: '1000' } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -92,7 +96,7 @@ describe('statement timeout', () => {
 
   test('when a statement runs past the statement timeout, then a TimeoutError is thrown and the same connection is reused', async () => {
     const pidBefore = await pidOf(stack);
-    const failure = await stack.db.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(2)').catch((error: unknown) => error);
+    const failure = await stack.db.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(5)').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TimeoutError);
     expect((failure as TimeoutError).sqlState).toBe('57014');
     expect(await pidOf(stack)).toBe(pidBefore);

@@ -40,7 +40,8 @@ function parseEnvelope(body: string): SentryEvent[] {
 async function eventsAfter(action: () => Promise<unknown>): Promise<{ raw: string; events: SentryEvent[] }> {
   const from = received.length;
   await action();
-  await Sentry.flush(5_000);
+  // flush resolves false if the transport did not finish: then the batch would be incomplete.
+  expect(await Sentry.flush(30_000)).toBe(true);
   const batch = received.slice(from);
   return { raw: batch.map((entry) => entry.raw).join('\n'), events: batch.flatMap((entry) => entry.events) };
 }
