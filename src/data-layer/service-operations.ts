@@ -11,8 +11,8 @@ export function getServices(ctx: DataLayerContext, input: z.input<typeof getServ
 }
 
 export function getServiceById(ctx: DataLayerContext, input: z.input<typeof getServiceByIdInput>) {
-  return runOperation(ctx, 'getServiceById', getServiceByIdInput, input, (i) => ({ serviceId: i.serviceId }), (i) =>
-    ctx.repositories.services.findById(i.serviceId),
+  return runOperation(ctx, 'getServiceById', getServiceByIdInput, input, (i) => ({ companyId: i.companyId, serviceId: i.serviceId }), (i) =>
+    ctx.repositories.services.findById(i.companyId, i.serviceId),
   );
 }
 

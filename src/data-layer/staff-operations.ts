@@ -1,16 +1,21 @@
 /** Staff and their schedules. */
 import type { z } from 'zod';
 import type { DataLayerContext } from './context.js';
+import { inSalonTime, scheduleWithLocalTimes } from './local-times.js';
 import { runOperation } from './run-operation.js';
 import { getStaffByIdInput, getStaffInput, getStaffScheduleInput, getStaffSchedulesInput, upsertStaffSchedulesInput } from './schemas/staff.js';
 
 export function getStaffById(ctx: DataLayerContext, input: z.input<typeof getStaffByIdInput>) {
-  return runOperation(ctx, 'getStaffById', getStaffByIdInput, input, (i) => ({ staffId: i.staffId }), (i) =>
-    ctx.repositories.staff.findById(i.staffId),
+  return runOperation(ctx, 'getStaffById', getStaffByIdInput, input, (i) => ({ companyId: i.companyId, staffId: i.staffId }), (i) =>
+    ctx.repositories.staff.findById(i.companyId, i.staffId),
   );
 }
 
-/** Without a date: the salon's staff. With a date: staff with a free interval that day long enough for the service. */
+/**
+ * Without a date: the salon's staff. With a date: staff with a free interval
+ * that salon-local day long enough for the service, computed by the booking
+ * rules' own function, so each interval offered can be booked.
+ */
 export function getStaff(ctx: DataLayerContext, input: z.input<typeof getStaffInput>) {
   return runOperation(
     ctx,
@@ -33,13 +38,21 @@ export function getStaffSchedules(ctx: DataLayerContext, input: z.input<typeof g
     getStaffSchedulesInput,
     input,
     (i) => ({ companyId: i.companyId, staffId: i.staffId, from: i.from, to: i.to }),
-    (i) => ctx.repositories.schedules.findSchedules(i),
+    (i) => inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findSchedules(i), scheduleWithLocalTimes),
   );
 }
 
 export function getStaffSchedule(ctx: DataLayerContext, input: z.input<typeof getStaffScheduleInput>) {
-  return runOperation(ctx, 'getStaffSchedule', getStaffScheduleInput, input, (i) => ({ staffId: i.staffId, date: i.date }), (i) =>
-    ctx.repositories.schedules.findOne(i.staffId, i.date),
+  return runOperation(
+    ctx,
+    'getStaffSchedule',
+    getStaffScheduleInput,
+    input,
+    (i) => ({ companyId: i.companyId, staffId: i.staffId, date: i.date }),
+    async (i) => {
+      const found = await inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findForDays(i.companyId, i.staffId, [i.date]), scheduleWithLocalTimes);
+      return found[0] ?? null;
+    },
   );
 }
 
@@ -49,7 +62,7 @@ export function upsertStaffSchedules(ctx: DataLayerContext, input: z.input<typeo
     'upsertStaffSchedules',
     upsertStaffSchedulesInput,
     input,
-    (i) => ({ count: i.schedules.length, staffCount: new Set(i.schedules.map((s) => s.staffId)).size }),
-    (i) => ctx.transaction('upsertStaffSchedules', (repositories) => repositories.schedules.bulkUpsertSchedules(i.schedules)),
+    (i) => ({ companyId: i.companyId, count: i.schedules.length, staffCount: new Set(i.schedules.map((s) => s.staffId)).size }),
+    (i) => ctx.transaction('upsertStaffSchedules', (repositories) => repositories.schedules.bulkUpsertSchedules(i.companyId, i.schedules)),
   );
 }

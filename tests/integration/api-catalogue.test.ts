@@ -88,6 +88,7 @@ describe('catalogue API', () => {
     const workingDay = { isWorking: true, workingIntervals: [{ from: '10:00', to: '20:00' }] };
     await must(
       dataLayer.upsertStaffSchedules({
+        companyId: COMPANY,
         schedules: Object.values(staffIds).flatMap((staffId) => [
           { staffId, date: DAY_1, ...workingDay },
           { staffId, date: DAY_2, ...workingDay },
@@ -96,7 +97,7 @@ describe('catalogue API', () => {
         ]),
       }),
     );
-    await must(dataLayer.upsertStaffSchedules({ schedules: [{ staffId: otherStaffId, date: DAY_1, ...workingDay }] }));
+    await must(dataLayer.upsertStaffSchedules({ companyId: OTHER_COMPANY, schedules: [{ staffId: otherStaffId, date: DAY_1, ...workingDay }] }));
   });
   afterAll(async () => {
     await api?.shutdown('test end');

@@ -411,7 +411,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     const staff = await stack.db.staff.findMany({ where: { companyId: 1 }, orderBy: { crmId: 'asc' } });
     const service = await stack.db.service.findFirstOrThrow({ where: { companyId: 1 } });
     const client = await stack.db.client.findFirstOrThrow({ where: { companyId: 1 } });
-    await dataLayer.upsertStaffSchedules({ schedules: [{ staffId: staff[0]!.id, date: '2030-06-01', workingIntervals: [{ from: '10:00', to: '18:00' }] }] });
+    await dataLayer.upsertStaffSchedules({ companyId: 1, schedules: [{ staffId: staff[0]!.id, date: '2030-06-01', workingIntervals: [{ from: '10:00', to: '18:00' }] }] });
     const booking = await dataLayer.createBooking({ companyId: 1, client: { phone: phoneFor(1) }, staffId: staff[0]!.id, serviceId: service.id, startAt: '2030-06-01T08:00:00Z' });
     if (!booking.success) throw new Error(`seed booking failed: ${booking.error.message}`);
     await dataLayer.upsertDialogContext({ companyId: 1, phone: phoneFor(1), state: { step: 'start' } });
