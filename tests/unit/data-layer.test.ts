@@ -1,6 +1,7 @@
 import { mockDeep, mockReset, type DeepMockProxy } from 'jest-mock-extended';
 import { BookingConflictError, NotFoundError, TimeoutError } from '../../src/db/errors.js';
 import { DataLayer } from '../../src/data-layer/data-layer.js';
+import { READ_OPERATIONS, WRITE_OPERATIONS } from '../../src/data-layer/operation-access.js';
 import type { DataLayerContext } from '../../src/data-layer/context.js';
 import type { Repositories } from '../../src/repositories/repositories.js';
 import { markReported, type ErrorReporter } from '../../src/observability/error-reporter.js';
@@ -239,5 +240,35 @@ describe('DataLayer bulk writes', () => {
     clients[3] = { phone: 'x' };
     const result = await dataLayer().upsertClients({ companyId: 1, clients });
     expect(result.success ? '' : result.error.message).toContain('clients.3.phone');
+  });
+});
+
+describe('DataLayer statement timeouts', () => {
+  const statementTimeout = () => new TimeoutError('the statement was cancelled by the statement timeout', { sqlState: '57014', retryable: false });
+
+  test('when a read operation times out, then the answer is retryable: nothing was changed', async () => {
+    repositories.clients.findByPhone.mockRejectedValue(statementTimeout());
+    await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '79991234567' })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: true } });
+  });
+
+  test('when a write times out in a transaction that rolled back, then the answer is retryable', async () => {
+    const error = statementTimeout();
+    error.rolledBack = true;
+    repositories.clients.bulkUpsertByPhone.mockRejectedValue(error);
+    await expect(dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }] })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: true } });
+  });
+
+  test('when a write times out outside a transaction, or its transaction may have committed, then the answer is not retryable', async () => {
+    repositories.dialogContexts.save.mockRejectedValue(statementTimeout());
+    await expect(dataLayer().upsertDialogContext({ companyId: 1, phone: '79991234567', state: {} })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: false } });
+    // A timeout that says "retry" by itself (the transaction closed by its own timer) is not trusted in a write unless it rolled back.
+    repositories.clients.bulkUpsertByPhone.mockRejectedValue(new TimeoutError('the transaction was closed before it finished'));
+    await expect(dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }] })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: false } });
+  });
+
+  test('when the facade\'s methods are listed, then each is exactly one of a read or a write', () => {
+    const methods = Object.getOwnPropertyNames(DataLayer.prototype).filter((name) => name !== 'constructor').sort();
+    expect([...READ_OPERATIONS, ...WRITE_OPERATIONS].sort()).toEqual(methods);
+    expect([...READ_OPERATIONS].filter((name) => WRITE_OPERATIONS.has(name))).toEqual([]);
   });
 });
