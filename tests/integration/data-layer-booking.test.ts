@@ -277,22 +277,12 @@ describe('DataLayer.createBooking: the salon\'s rules', () => {
 
   test('when clocks go forward in the salon\'s time zone, then working hours are real hours and local times carry the new offset', async () => {
     // Berlin 2030-03-31, 00:00-06:00 local = 2030-03-30T23:00Z to 2030-03-31T04:00Z (five hours).
-    const early = await dataLayer.createBooking({
-      companyId: OTHER_COMPANY,
-      client: { phone: '79995200003' },
-      staffId: staff.klaus,
-      serviceId: services.colour,
-      startAt: '2030-03-31T00:30:00Z',
-    });
+    const colourAt = (phone: string, startAt: string) =>
+      dataLayer.createBooking({ companyId: OTHER_COMPANY, client: { phone }, staffId: staff.klaus, serviceId: services.colour, startAt });
+    const early = await colourAt('79995200003', '2030-03-31T00:30:00Z');
     expect(early).toMatchObject({ success: true, data: { appointment: { startAtLocal: '2030-03-31T01:30:00+01:00', endAtLocal: '2030-03-31T04:00:00+02:00' } } });
     // 05:00 CEST + 90 minutes ends 06:30 local: past the end of the day's hours, although a fixed +01:00 reading would say 05:30.
-    const late = await dataLayer.createBooking({
-      companyId: OTHER_COMPANY,
-      client: { phone: '79995200004' },
-      staffId: staff.klaus,
-      serviceId: services.colour,
-      startAt: '2030-03-31T03:00:00Z',
-    });
+    const late = await colourAt('79995200004', '2030-03-31T03:00:00Z');
     expect(late).toMatchObject({ success: false, error: { code: 'OUTSIDE_WORKING_HOURS' } });
     const free = await dataLayer.getStaff({ companyId: OTHER_COMPANY, date: '2030-03-31', serviceId: services.colour });
     expect(free).toMatchObject({
