@@ -406,7 +406,8 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
         if (event.error?.sqlState?.startsWith('22')) dataExceptions.push(`${currentCall}: ${event.model}.${event.operation} SQLSTATE ${event.error.sqlState}`);
       },
     });
-    dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-05-01T09:00:00Z') });
+    // 20,000-row writes in one transaction: on a loaded machine they can outlast the default 15 s transaction bound.
+    dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-05-01T09:00:00Z'), transactionTimeoutMs: 120_000 });
     const seeded = [
       await dataLayer.upsertCompany({ id: 1, title: 'Салон', timezone: 'Europe/Moscow' }),
       await dataLayer.upsertCompany({ id: 2, title: 'Другой салон', timezone: 'Asia/Yekaterinburg' }),
