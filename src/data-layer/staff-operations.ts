@@ -2,12 +2,13 @@
 import type { z } from 'zod';
 import type { DataLayerContext } from './context.js';
 import { inSalonTime, scheduleWithLocalTimes } from './local-times.js';
+import { foundInSalon, listOfRecordInSalon } from './record-in-salon.js';
 import { runOperation } from './run-operation.js';
 import { getStaffByIdInput, getStaffInput, getStaffScheduleInput, getStaffSchedulesInput, upsertStaffSchedulesInput } from './schemas/staff.js';
 
 export function getStaffById(ctx: DataLayerContext, input: z.input<typeof getStaffByIdInput>) {
-  return runOperation(ctx, 'getStaffById', getStaffByIdInput, input, (i) => ({ companyId: i.companyId, staffId: i.staffId }), (i) =>
-    ctx.repositories.staff.findById(i.companyId, i.staffId),
+  return runOperation(ctx, 'getStaffById', getStaffByIdInput, input, (i) => ({ companyId: i.companyId, staffId: i.staffId }), async (i) =>
+    foundInSalon(await ctx.repositories.staff.findById(i.companyId, i.staffId), 'staff member'),
   );
 }
 
@@ -38,7 +39,12 @@ export function getStaffSchedules(ctx: DataLayerContext, input: z.input<typeof g
     getStaffSchedulesInput,
     input,
     (i) => ({ companyId: i.companyId, staffId: i.staffId, from: i.from, to: i.to }),
-    (i) => inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findSchedules(i), scheduleWithLocalTimes),
+    async (i) => {
+      const schedules = await inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findSchedules(i), scheduleWithLocalTimes);
+      // Without a staff id this is the salon's list; with one, the staff member must be this salon's.
+      const staffId = i.staffId;
+      return staffId === undefined ? schedules : listOfRecordInSalon(schedules, 'staff member', () => ctx.repositories.staff.findById(i.companyId, staffId));
+    },
   );
 }
 
@@ -51,6 +57,8 @@ export function getStaffSchedule(ctx: DataLayerContext, input: z.input<typeof ge
     (i) => ({ companyId: i.companyId, staffId: i.staffId, date: i.date }),
     async (i) => {
       const found = await inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findForDays(i.companyId, i.staffId, [i.date]), scheduleWithLocalTimes);
+      // No row for this salon's staff member that day is an answer (not working); a staff member not in this salon is not.
+      if (found.length === 0) foundInSalon(await ctx.repositories.staff.findById(i.companyId, i.staffId), 'staff member');
       return found[0] ?? null;
     },
   );

@@ -280,7 +280,7 @@ describe('catalogue API', () => {
         expect({ staffId, status: response.status, body: response.body }).toEqual({
           staffId,
           status: 404,
-          body: { error: { code: 'NOT_FOUND', message: 'no such staff member in this company', retryable: false } },
+          body: { error: { code: 'NOT_FOUND', message: 'no staff member with this id in this salon', retryable: false } },
         });
       }
       expect((await http.get(`/api/companies/5/staff/${staffIds.Anna}/schedules?from=${DAY_1}&to=${DAY_1}`)).status).toBe(404);

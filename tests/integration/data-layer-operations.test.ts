@@ -67,10 +67,11 @@ describe('DataLayer dialog context', () => {
 });
 
 describe('DataLayer clients', () => {
-  test('when a client is read by phone or id, then the same record comes back; an unknown one is null', async () => {
+  test('when a client is read by phone or id, then the same record comes back; an unknown id is NOT_FOUND', async () => {
     await expect(dataLayer.getClientByPhone({ companyId: COMPANY, phone: '8 (999) 555-00-01' })).resolves.toMatchObject({ success: true, data: { id: clientId } });
     await expect(dataLayer.getClientById({ companyId: COMPANY, clientId })).resolves.toMatchObject({ success: true, data: { name: 'Ирина Смирнова' } });
-    await expect(dataLayer.getClientById({ companyId: COMPANY, clientId: 999_999 })).resolves.toEqual({ success: true, data: null });
+    await expect(dataLayer.getClientById({ companyId: COMPANY, clientId: 999_999 })).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND', retryable: false } });
+    await expect(dataLayer.getClientByPhone({ companyId: COMPANY, phone: '+7 999 555-00-99' })).resolves.toEqual({ success: true, data: null });
   });
 
   test('when searching by part of the name, then the client is found', async () => {

@@ -107,9 +107,15 @@ describe('DataLayer results', () => {
     await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '+7 999 123-45-67' })).resolves.toEqual({ success: true, data: clientRow });
   });
 
-  test('when nothing is found, then the answer is success with null, not an error', async () => {
+  test('when a lookup by phone finds nobody, then the answer is success with null, not an error', async () => {
+    repositories.clients.findByPhone.mockResolvedValue(null);
+    await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '+7 999 123-45-67' })).resolves.toEqual({ success: true, data: null });
+  });
+
+  test('when a read by id finds no record in the salon, then the answer is NOT_FOUND and nothing is reported', async () => {
     repositories.services.findById.mockResolvedValue(null);
-    await expect(dataLayer().getServiceById({ companyId: 1, serviceId: 3 })).resolves.toEqual({ success: true, data: null });
+    await expect(dataLayer().getServiceById({ companyId: 1, serviceId: 3 })).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND', retryable: false } });
+    expect(reporter.report).not.toHaveBeenCalled();
   });
 
   test('when the repository refuses with an expected error, then it is a failure and nothing is reported', async () => {

@@ -164,10 +164,7 @@ export function catalogueRouter(dataLayer: DataLayer): Router {
     const params = parse(res, scheduleParams, req.params);
     const query = params && parse(res, scheduleQuery, req.query);
     if (!params || !query || !(await companyExists(res, params.companyId))) return;
-    // A staff member of another salon reads as absent (tenancy): "not found" here, not a leak across salons.
-    const member = await dataLayer.getStaffById({ companyId: params.companyId, staffId: params.staffId });
-    if (!member.success) return sendError(res, member.error);
-    if (member.data === null) return sendError(res, notFound('no such staff member in this company'));
+    // A staff member of another salon is NOT_FOUND (tenancy), as a missing one: 404, not a leak across salons.
     const schedules = await dataLayer.getStaffSchedules({ companyId: params.companyId, staffId: params.staffId, from: query.from, to: query.to });
     sendResult(res, schedules, (rows) => rows.map(toSchedule));
   });
