@@ -48,6 +48,7 @@ export async function seedSalons(layer: DataLayer, db: Db, count: number): Promi
     const staff = await db.staff.findMany({ where: { companyId }, select: { id: true } });
     unwrap(
       await layer.upsertStaffSchedules({
+        companyId,
         schedules: staff.flatMap((member) =>
           days.map((date) => ({ staffId: member.id, date, isWorking: true, workingIntervals: [{ from: '09:00', to: '21:00' }] })),
         ),

@@ -1,6 +1,8 @@
 /** Clients of a salon and their appointments. */
 import type { z } from 'zod';
 import type { DataLayerContext } from './context.js';
+import { appointmentWithLocalTimes, inSalonTime } from './local-times.js';
+import { foundInSalon, listOfRecordInSalon } from './record-in-salon.js';
 import { runOperation } from './run-operation.js';
 import {
   getClientAppointmentsInput,
@@ -19,8 +21,8 @@ export function getClientByPhone(ctx: DataLayerContext, input: z.input<typeof ge
 }
 
 export function getClientById(ctx: DataLayerContext, input: z.input<typeof getClientByIdInput>) {
-  return runOperation(ctx, 'getClientById', getClientByIdInput, input, (i) => ({ clientId: i.clientId }), (i) =>
-    ctx.repositories.clients.findById(i.clientId),
+  return runOperation(ctx, 'getClientById', getClientByIdInput, input, (i) => ({ companyId: i.companyId, clientId: i.clientId }), async (i) =>
+    foundInSalon(await ctx.repositories.clients.findById(i.companyId, i.clientId), 'client'),
   );
 }
 
@@ -30,14 +32,28 @@ export function getClientAppointments(ctx: DataLayerContext, input: z.input<type
     'getClientAppointments',
     getClientAppointmentsInput,
     input,
-    (i) => ({ clientId: i.clientId, filterKeys: ['from', 'to', 'status'].filter((k) => i[k as 'from'] !== undefined), limit: i.limit }),
-    (i) => ctx.repositories.clients.findAppointments(i.clientId, { from: i.from, to: i.to, status: i.status, limit: i.limit }),
+    (i) => ({ companyId: i.companyId, clientId: i.clientId, filterKeys: ['from', 'to', 'status'].filter((k) => i[k as 'from'] !== undefined), limit: i.limit }),
+    async (i) =>
+      listOfRecordInSalon(
+        await inSalonTime(
+          ctx.repositories,
+          i.companyId,
+          () => ctx.repositories.clients.findAppointments(i.companyId, i.clientId, { from: i.from, to: i.to, status: i.status, limit: i.limit }),
+          appointmentWithLocalTimes,
+        ),
+        'client',
+        () => ctx.repositories.clients.findById(i.companyId, i.clientId),
+      ),
   );
 }
 
 export function getUpcomingAppointments(ctx: DataLayerContext, input: z.input<typeof getUpcomingAppointmentsInput>) {
-  return runOperation(ctx, 'getUpcomingAppointments', getUpcomingAppointmentsInput, input, (i) => ({ clientId: i.clientId }), (i) =>
-    ctx.repositories.clients.findUpcomingAppointments(i.clientId, ctx.now(), i.limit),
+  return runOperation(ctx, 'getUpcomingAppointments', getUpcomingAppointmentsInput, input, (i) => ({ companyId: i.companyId, clientId: i.clientId }), async (i) =>
+    listOfRecordInSalon(
+      await inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.clients.findUpcomingAppointments(i.companyId, i.clientId, ctx.now(), i.limit), appointmentWithLocalTimes),
+      'client',
+      () => ctx.repositories.clients.findById(i.companyId, i.clientId),
+    ),
   );
 }
 

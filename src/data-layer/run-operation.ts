@@ -8,11 +8,19 @@
  * once here with component=data-layer, operation=<method>, the method's safe
  * context and the failed database call's tags (model, db_operation, sqlstate,
  * prisma_code). An error something else already sent is not sent again.
+ *
+ * Timeouts: a statement timeout (TIMEOUT) in a read operation is retryable:
+ * nothing was changed. In a write it is retryable only when the error says
+ * the transaction rolled back (withTransaction saw the work fail before it
+ * sent COMMIT, so PostgreSQL discarded all of it). A write outside a
+ * transaction, or one whose COMMIT itself timed out, may or may not have
+ * been applied: not retryable, the caller must look before trying again.
  */
 import type { z } from 'zod';
-import { DataError, ValidationError, dataErrorTags, isExpectedOutcome } from '../db/errors.js';
+import { DataError, ErrorCode, ValidationError, dataErrorTags, isExpectedOutcome, restateDataError } from '../db/errors.js';
 import { markReported, wasReported, withReportingOwner, type ErrorReporter } from '../observability/error-reporter.js';
 import type { Logger } from '../observability/logger.js';
+import { isReadOperation } from './operation-access.js';
 import { fail, ok, type Result } from './result.js';
 
 export interface OperationDeps {
@@ -75,7 +83,15 @@ function safeContext<I>(context: (parsed: I) => OperationContext, parsed: I): Op
   }
 }
 
-function handleFailure(deps: OperationDeps, operation: string, error: unknown, context: OperationContext) {
+/** A timeout is retryable when nothing can have been written (see the file comment); other errors keep their own answer. */
+function withTimeoutRetryability(operation: string, error: DataError): DataError {
+  if (error.code !== ErrorCode.Timeout) return error;
+  const retryable = isReadOperation(operation) || error.rolledBack;
+  return retryable === error.retryable ? error : restateDataError(error, error.message, { retryable });
+}
+
+function handleFailure(deps: OperationDeps, operation: string, failure: unknown, context: OperationContext) {
+  const error = failure instanceof DataError ? withTimeoutRetryability(operation, failure) : failure;
   if (error instanceof DataError) {
     if (isExpectedOutcome(error)) {
       deps.logger.debug({ operation, code: error.code }, 'data-layer operation refused');

@@ -1,6 +1,7 @@
 /** The salon's service catalogue. */
 import type { z } from 'zod';
 import type { DataLayerContext } from './context.js';
+import { foundInSalon } from './record-in-salon.js';
 import { runOperation } from './run-operation.js';
 import { getServiceByIdInput, getServicesByCategoryInput, getServicesInput, upsertServicesInput } from './schemas/services.js';
 
@@ -11,8 +12,8 @@ export function getServices(ctx: DataLayerContext, input: z.input<typeof getServ
 }
 
 export function getServiceById(ctx: DataLayerContext, input: z.input<typeof getServiceByIdInput>) {
-  return runOperation(ctx, 'getServiceById', getServiceByIdInput, input, (i) => ({ serviceId: i.serviceId }), (i) =>
-    ctx.repositories.services.findById(i.serviceId),
+  return runOperation(ctx, 'getServiceById', getServiceByIdInput, input, (i) => ({ companyId: i.companyId, serviceId: i.serviceId }), async (i) =>
+    foundInSalon(await ctx.repositories.services.findById(i.companyId, i.serviceId), 'service'),
   );
 }
 

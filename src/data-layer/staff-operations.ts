@@ -1,16 +1,22 @@
 /** Staff and their schedules. */
 import type { z } from 'zod';
 import type { DataLayerContext } from './context.js';
+import { inSalonTime, scheduleWithLocalTimes } from './local-times.js';
+import { foundInSalon, listOfRecordInSalon } from './record-in-salon.js';
 import { runOperation } from './run-operation.js';
 import { getStaffByIdInput, getStaffInput, getStaffScheduleInput, getStaffSchedulesInput, upsertStaffSchedulesInput } from './schemas/staff.js';
 
 export function getStaffById(ctx: DataLayerContext, input: z.input<typeof getStaffByIdInput>) {
-  return runOperation(ctx, 'getStaffById', getStaffByIdInput, input, (i) => ({ staffId: i.staffId }), (i) =>
-    ctx.repositories.staff.findById(i.staffId),
+  return runOperation(ctx, 'getStaffById', getStaffByIdInput, input, (i) => ({ companyId: i.companyId, staffId: i.staffId }), async (i) =>
+    foundInSalon(await ctx.repositories.staff.findById(i.companyId, i.staffId), 'staff member'),
   );
 }
 
-/** Without a date: the salon's staff. With a date: staff with a free interval that day long enough for the service. */
+/**
+ * Without a date: the salon's staff. With a date: staff with a free interval
+ * that salon-local day long enough for the service, computed by the booking
+ * rules' own function, so each interval offered can be booked.
+ */
 export function getStaff(ctx: DataLayerContext, input: z.input<typeof getStaffInput>) {
   return runOperation(
     ctx,
@@ -33,13 +39,28 @@ export function getStaffSchedules(ctx: DataLayerContext, input: z.input<typeof g
     getStaffSchedulesInput,
     input,
     (i) => ({ companyId: i.companyId, staffId: i.staffId, from: i.from, to: i.to }),
-    (i) => ctx.repositories.schedules.findSchedules(i),
+    async (i) => {
+      const schedules = await inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findSchedules(i), scheduleWithLocalTimes);
+      // Without a staff id this is the salon's list; with one, the staff member must be this salon's.
+      const staffId = i.staffId;
+      return staffId === undefined ? schedules : listOfRecordInSalon(schedules, 'staff member', () => ctx.repositories.staff.findById(i.companyId, staffId));
+    },
   );
 }
 
 export function getStaffSchedule(ctx: DataLayerContext, input: z.input<typeof getStaffScheduleInput>) {
-  return runOperation(ctx, 'getStaffSchedule', getStaffScheduleInput, input, (i) => ({ staffId: i.staffId, date: i.date }), (i) =>
-    ctx.repositories.schedules.findOne(i.staffId, i.date),
+  return runOperation(
+    ctx,
+    'getStaffSchedule',
+    getStaffScheduleInput,
+    input,
+    (i) => ({ companyId: i.companyId, staffId: i.staffId, date: i.date }),
+    async (i) => {
+      const found = await inSalonTime(ctx.repositories, i.companyId, () => ctx.repositories.schedules.findForDays(i.companyId, i.staffId, [i.date]), scheduleWithLocalTimes);
+      // No row for this salon's staff member that day is an answer (not working); a staff member not in this salon is not.
+      if (found.length === 0) foundInSalon(await ctx.repositories.staff.findById(i.companyId, i.staffId), 'staff member');
+      return found[0] ?? null;
+    },
   );
 }
 
@@ -49,7 +70,7 @@ export function upsertStaffSchedules(ctx: DataLayerContext, input: z.input<typeo
     'upsertStaffSchedules',
     upsertStaffSchedulesInput,
     input,
-    (i) => ({ count: i.schedules.length, staffCount: new Set(i.schedules.map((s) => s.staffId)).size }),
-    (i) => ctx.transaction('upsertStaffSchedules', (repositories) => repositories.schedules.bulkUpsertSchedules(i.schedules)),
+    (i) => ({ companyId: i.companyId, count: i.schedules.length, staffCount: new Set(i.schedules.map((s) => s.staffId)).size }),
+    (i) => ctx.transaction('upsertStaffSchedules', (repositories) => repositories.schedules.bulkUpsertSchedules(i.companyId, i.schedules)),
   );
 }

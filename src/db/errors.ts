@@ -10,6 +10,12 @@ export const ErrorCode = {
   UniqueViolation: 'UNIQUE_VIOLATION',
   ForeignKeyViolation: 'FOREIGN_KEY_VIOLATION',
   BookingConflict: 'BOOKING_CONFLICT',
+  OutsideWorkingHours: 'OUTSIDE_WORKING_HOURS',
+  StaffNotWorking: 'STAFF_NOT_WORKING',
+  InThePast: 'IN_THE_PAST',
+  ServiceInactive: 'SERVICE_INACTIVE',
+  StaffInactive: 'STAFF_INACTIVE',
+  IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
   Timeout: 'TIMEOUT',
   LockTimeout: 'LOCK_TIMEOUT',
   PoolExhausted: 'POOL_EXHAUSTED',
@@ -42,6 +48,12 @@ export class DataError extends Error {
   readonly rowIndex: number | undefined;
   /** The database call that failed (set by the database layer when a caller owns the report). */
   origin: { model: string | undefined; operation: string } | undefined;
+  /**
+   * Set by withTransaction when this failure ended a transaction before its
+   * COMMIT was sent: PostgreSQL then discards all of it, so nothing of the
+   * work was written, which is what makes a retry of a write safe.
+   */
+  rolledBack = false;
 
   constructor(code: ErrorCode, message: string, options: DataErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -92,6 +104,30 @@ export class BookingConflictError extends DataError {
   override name = 'BookingConflictError';
   constructor(message: string, options: DataErrorOptions = {}) {
     super(ErrorCode.BookingConflict, message, { ...options, retryable: false });
+  }
+}
+
+/** The salon's booking rules refuse the booking (src/domain/booking-rules.ts). */
+export type BookingRuleCode =
+  | typeof ErrorCode.OutsideWorkingHours
+  | typeof ErrorCode.StaffNotWorking
+  | typeof ErrorCode.InThePast
+  | typeof ErrorCode.ServiceInactive
+  | typeof ErrorCode.StaffInactive;
+
+/** A booking the salon cannot honour (outside working hours, a day off, in the past, ...): an answer, never a fault. */
+export class BookingRuleError extends DataError {
+  override name = 'BookingRuleError';
+  constructor(code: BookingRuleCode, message: string, options: DataErrorOptions = {}) {
+    super(code, message, { ...options, retryable: false });
+  }
+}
+
+/** The same idempotency key was used before with a different booking request. */
+export class IdempotencyConflictError extends DataError {
+  override name = 'IdempotencyConflictError';
+  constructor(message: string, options: DataErrorOptions = {}) {
+    super(ErrorCode.IdempotencyConflict, message, { ...options, retryable: false });
   }
 }
 
@@ -157,14 +193,23 @@ export function dataErrorTags(error: unknown): Record<string, string | boolean |
   };
 }
 
-/** Expected outcomes of bad input or missing rows: not a fault, never reported to Sentry. */
+const EXPECTED_OUTCOMES: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.Validation,
+  ErrorCode.NotFound,
+  ErrorCode.UniqueViolation,
+  ErrorCode.ForeignKeyViolation,
+  ErrorCode.BookingConflict,
+  ErrorCode.OutsideWorkingHours,
+  ErrorCode.StaffNotWorking,
+  ErrorCode.InThePast,
+  ErrorCode.ServiceInactive,
+  ErrorCode.StaffInactive,
+  ErrorCode.IdempotencyConflict,
+]);
+
+/** Expected outcomes of bad input, missing rows or the salon's rules: not a fault, never reported to Sentry. */
 export function isExpectedOutcome(error: unknown): boolean {
-  return (
-    error instanceof DataError &&
-    [ErrorCode.Validation, ErrorCode.NotFound, ErrorCode.UniqueViolation, ErrorCode.ForeignKeyViolation, ErrorCode.BookingConflict].includes(
-      error.code as never,
-    )
-  );
+  return error instanceof DataError && EXPECTED_OUTCOMES.has(error.code);
 }
 
 /**
@@ -172,16 +217,23 @@ export function isExpectedOutcome(error: unknown): boolean {
  * a bulk write failed). The original stays as `cause`, so an error already
  * reported to Sentry is recognised as reported (wasReported follows causes).
  */
-export function restateDataError(error: DataError, message: string, extra: { rowIndex?: number | undefined } = {}): DataError {
+export function restateDataError(error: DataError, message: string, extra: { rowIndex?: number | undefined; retryable?: boolean } = {}): DataError {
   const options: DataErrorOptions = {
-    retryable: error.retryable,
+    retryable: extra.retryable ?? error.retryable,
     sqlState: error.sqlState,
     prismaCode: error.prismaCode,
     fields: error.fields,
     rowIndex: extra.rowIndex ?? error.rowIndex,
     cause: error,
   };
+  const restated = restateAs(error, message, options);
+  restated.rolledBack = error.rolledBack;
+  return restated;
+}
+
+function restateAs(error: DataError, message: string, options: DataErrorOptions): DataError {
   if (error.constructor === DataError) return new DataError(error.code, message, options);
+  if (error instanceof BookingRuleError) return new BookingRuleError(error.code as BookingRuleCode, message, options);
   const Subclass = error.constructor as new (message: string, options: DataErrorOptions) => DataError;
   return new Subclass(message, options);
 }

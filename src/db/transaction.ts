@@ -86,8 +86,14 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
   };
 
   for (let attempt = 1; ; attempt += 1) {
+    // Whether the work resolved, so Prisma went on to send COMMIT: a failure before that provably rolled back.
+    let workDone = false;
     try {
-      const result = await (db as Db).$transaction((tx) => fn(tx as TxClient), {
+      const result = await (db as Db).$transaction(async (tx) => {
+        const value = await fn(tx as TxClient);
+        workDone = true;
+        return value;
+      }, {
         timeout: options.timeout ?? TRANSACTION_DEFAULTS.timeout,
         maxWait: options.maxWait ?? TRANSACTION_DEFAULTS.maxWait,
         ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
@@ -98,6 +104,7 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
       return result;
     } catch (error) {
       const failure = normalise(error);
+      if (failure instanceof DataError && !workDone) failure.rolledBack = true;
       const durationMs = Math.round(performance.now() - started);
       const retryable = failure instanceof DataError && failure.code === ErrorCode.SerializationFailure;
       if (retryable && attempt <= maxRetries) {

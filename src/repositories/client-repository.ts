@@ -46,8 +46,9 @@ export class ClientRepository extends BaseRepository<Client> {
     return this.findOne({ companyId, phone: normalizePhone(phone) });
   }
 
-  findById(id: number): Promise<Client | null> {
-    return this.findOne({ id });
+  /** The salon's client with this id, or null (also when they belong to another salon). */
+  findById(companyId: number, id: number): Promise<Client | null> {
+    return this.findOne({ id, companyId });
   }
 
   /** Case-insensitive substring match on the name; the user's text matches literally (%, _ escaped). */
@@ -57,18 +58,18 @@ export class ClientRepository extends BaseRepository<Client> {
     return this.findMany({ companyId, name: { ilike: `%${escapeLike(query)}%` } }, { orderBy: [{ field: 'name' }, { field: 'id' }], limit });
   }
 
-  /** The client's appointments in [from, to), oldest first. */
-  findAppointments(clientId: number, query: AppointmentQuery = {}): Promise<Appointment[]> {
+  /** The client's appointments in this salon in [from, to), oldest first (none for a client of another salon). */
+  findAppointments(companyId: number, clientId: number, query: AppointmentQuery = {}): Promise<Appointment[]> {
     const startAt = { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) };
-    const filters: Filters<Appointment> = { clientId };
+    const filters: Filters<Appointment> = { companyId, clientId };
     if (Object.keys(startAt).length > 0) filters.startAt = startAt;
     if (query.status !== undefined) filters.status = { in: Array.isArray(query.status) ? query.status : [query.status] };
     return this.appointments.findMany(filters, { orderBy: [{ field: 'startAt' }, { field: 'id' }], ...(query.limit ? { limit: query.limit } : {}) });
   }
 
   /** Pending or confirmed appointments that have not started yet, soonest first. */
-  findUpcomingAppointments(clientId: number, now: Date, limit = 10): Promise<Appointment[]> {
-    return this.findAppointments(clientId, { from: now, status: UPCOMING, limit });
+  findUpcomingAppointments(companyId: number, clientId: number, now: Date, limit = 10): Promise<Appointment[]> {
+    return this.findAppointments(companyId, clientId, { from: now, status: UPCOMING, limit });
   }
 
   /** Inserts the client or updates the one with the same phone in the salon; unchanged rows are not touched. */

@@ -33,8 +33,9 @@ export class ServiceRepository extends BaseRepository<Service> {
     super(db, serviceTable, deps);
   }
 
-  findById(id: number): Promise<Service | null> {
-    return this.findOne({ id });
+  /** The salon's service with this id, or null (also when it belongs to another salon). */
+  findById(companyId: number, id: number): Promise<Service | null> {
+    return this.findOne({ id, companyId });
   }
 
   findByCompany(companyId: number, options: ServiceListOptions = {}): Promise<Service[]> {

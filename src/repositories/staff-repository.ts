@@ -1,7 +1,10 @@
 /** Staff of a salon, and who can take a booking on a given day. */
 import { NotFoundError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
+import { assertServiceBookable, freeIntervals, workingPeriods, type Interval, type ScheduleDay } from '../domain/booking-rules.js';
+import { toLocalIso } from '../domain/salon-time.js';
 import type { Prisma, Staff } from '../generated/prisma/client.js';
+import { AppointmentRepository } from './appointment-repository.js';
 import { BaseRepository, ParamList, type BulkUpsertResult, type RepositoryDeps } from './base-repository.js';
 import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
 import { staffTable } from './table-specs.js';
@@ -16,9 +19,13 @@ export interface StaffInput {
   raw?: Record<string, unknown> | undefined;
 }
 
+/** A free stretch of a staff member's day: instants, and the salon's wall-clock reading of them. */
 export interface FreeInterval {
   startAt: Date;
   endAt: Date;
+  /** ISO 8601 with the salon's offset, e.g. 2026-12-03T10:00:00+03:00. */
+  startAtLocal: string;
+  endAtLocal: string;
 }
 
 export type AvailableStaff = Staff & { freeIntervals: FreeInterval[] };
@@ -32,49 +39,23 @@ export interface AvailabilityOptions {
   notBefore?: Date | undefined;
 }
 
-/**
- * Free time = the day's working intervals (salon local time, turned into
- * instants with the salon's time zone) minus non-cancelled appointments,
- * computed as multiranges; a staff member is available when one free piece
- * is at least the needed duration.
- */
-const AVAILABILITY_SQL = `
-WITH day AS (
-  SELECT c."timezone" AS tz, $2::date AS d FROM "companies" c WHERE c."id" = $1::int
-),
-working AS (
-  SELECT s."staff_id",
-         range_agg(tstzrange((day.d + (i->>'from')::time) AT TIME ZONE day.tz,
-                             (day.d + (i->>'to')::time) AT TIME ZONE day.tz, '[)')) AS hours
-  FROM "staff_schedules" s
-  JOIN "staff" st ON st."id" = s."staff_id"
-  CROSS JOIN day
-  CROSS JOIN LATERAL jsonb_array_elements(s."working_intervals") i
-  WHERE st."company_id" = $1::int AND st."is_active" AND NOT st."is_fired" AND s."date" = day.d AND s."is_working"
-  GROUP BY s."staff_id"
-),
-busy AS (
-  SELECT a."staff_id", range_agg(tstzrange(a."start_at", a."end_at", '[)')) AS taken
-  FROM "appointments" a JOIN working w ON w."staff_id" = a."staff_id"
-  WHERE a."status" <> 'cancelled' AND tstzrange(a."start_at", a."end_at", '[)') && range_merge(w.hours)
-  GROUP BY a."staff_id"
-)
-SELECT w."staff_id" AS "staffId", lower(f) AS "startAt", upper(f) AS "endAt"
-FROM working w
-LEFT JOIN busy b ON b."staff_id" = w."staff_id"
-CROSS JOIN LATERAL unnest(
-  (w.hours - COALESCE(b.taken, '{}'::tstzmultirange)) * tstzmultirange(tstzrange($4::timestamptz, NULL))
-) f
-WHERE upper(f) - lower(f) >= make_interval(mins => $3::int)
-ORDER BY w."staff_id", lower(f)`;
+/** What availability needs to know about the salon (and the service asked for). */
+interface SalonFacts {
+  timeZone: string;
+  service: { duration: number; isActive: boolean } | null;
+}
 
 export class StaffRepository extends BaseRepository<Staff> {
+  private readonly appointments: AppointmentRepository;
+
   constructor(db: DbOrTx, deps: RepositoryDeps = {}) {
     super(db, staffTable, deps);
+    this.appointments = new AppointmentRepository(db, deps);
   }
 
-  findById(id: number): Promise<Staff | null> {
-    return this.findOne({ id });
+  /** The salon's staff member with this id, or null (also when they belong to another salon). */
+  findById(companyId: number, id: number): Promise<Staff | null> {
+    return this.findOne({ id, companyId });
   }
 
   /** Active, not fired staff by name (all of them with includeInactive). */
@@ -83,24 +64,37 @@ export class StaffRepository extends BaseRepository<Staff> {
     return this.findMany(filters, { orderBy: [{ field: 'name' }, { field: 'id' }] });
   }
 
-  /** Staff working that day with at least one free interval long enough for the service. */
+  /**
+   * Active staff working that salon-local day with at least one free interval
+   * long enough for the service. Free time comes from the booking rules'
+   * freeIntervals (src/domain/booking-rules.ts), the function the booking
+   * check uses too, so every interval offered here can be booked. A service
+   * the salon switched off is refused as the booking would refuse it.
+   */
   async findAvailable(companyId: number, day: string, options: AvailabilityOptions = {}): Promise<AvailableStaff[]> {
-    const minutes = options.serviceId === undefined ? (options.durationMinutes ?? 1) : await this.serviceDuration(companyId, options.serviceId);
-    const params = [companyId, day, minutes, options.notBefore ? options.notBefore.toISOString() : null];
-    const free = await this.queryRows<{ staffId: number } & FreeInterval>(this.db, 'findAvailable', AVAILABILITY_SQL, params, {
-      companyId,
-      serviceId: options.serviceId,
-      minutes,
-    });
-    if (free.length === 0) return [];
-    const byStaff = new Map<number, FreeInterval[]>();
-    for (const { staffId, startAt, endAt } of free) {
-      const list = byStaff.get(staffId) ?? [];
-      list.push({ startAt, endAt });
-      byStaff.set(staffId, list);
+    const salon = await this.salonFacts(companyId, options.serviceId);
+    if (!salon) return [];
+    if (options.serviceId !== undefined && !salon.service) throw new NotFoundError('the service does not exist in this salon');
+    assertServiceBookable(salon.service);
+    const minutes = salon.service?.duration ?? options.durationMinutes ?? 1;
+    const working = await this.workingOn(companyId, day);
+    if (working.length === 0) return [];
+    const periods = new Map(working.map(({ member, schedule }) => [member.id, workingPeriods([schedule], salon.timeZone)]));
+    const all = [...periods.values()].flat();
+    const busy = all.length === 0 ? [] : await this.appointments.findBusy([...periods.keys()], minInstant(all), maxInstant(all));
+    const available: AvailableStaff[] = [];
+    for (const { member } of working) {
+      const taken = busy.filter((b) => b.staffId === member.id);
+      const free = freeIntervals(periods.get(member.id) ?? [], taken, options.notBefore).filter(
+        (f) => f.endAt.getTime() - f.startAt.getTime() >= minutes * 60_000,
+      );
+      if (free.length === 0) continue;
+      available.push({
+        ...member,
+        freeIntervals: free.map((f) => ({ ...f, startAtLocal: toLocalIso(f.startAt, salon.timeZone), endAtLocal: toLocalIso(f.endAt, salon.timeZone) })),
+      });
     }
-    const staff = await this.findMany({ id: { in: [...byStaff.keys()] } }, { orderBy: [{ field: 'name' }, { field: 'id' }] });
-    return staff.map((member) => ({ ...member, freeIntervals: byStaff.get(member.id) ?? [] }));
+    return available;
   }
 
   /** Staff of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
@@ -116,11 +110,38 @@ export class StaffRepository extends BaseRepository<Staff> {
     return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
   }
 
-  private async serviceDuration(companyId: number, serviceId: number): Promise<number> {
+  /** The salon's time zone and, when asked for, its service; null when there is no such salon. */
+  private async salonFacts(companyId: number, serviceId: number | undefined): Promise<SalonFacts | null> {
     const params = new ParamList();
-    const sql = `SELECT "duration" FROM "services" WHERE "id" = ${params.add(serviceId, 'int')} AND "company_id" = ${params.add(companyId, 'int')}`;
-    const rows = await this.queryRows<{ duration: number }>(this.db, 'findAvailable', sql, params.values, { companyId, serviceId });
-    if (!rows[0]) throw new NotFoundError('the service does not exist in this salon');
-    return rows[0].duration;
+    const company = params.add(companyId, 'int');
+    const service = params.add(serviceId ?? null, 'int');
+    const sql =
+      `SELECT c."timezone" AS "timeZone", s."duration" AS "duration", s."is_active" AS "isActive" FROM "companies" c ` +
+      `LEFT JOIN "services" s ON s."id" = ${service} AND s."company_id" = c."id" WHERE c."id" = ${company}`;
+    const rows = await this.queryRows<{ timeZone: string; duration: number | null; isActive: boolean | null }>(this.db, 'findAvailable', sql, params.values, {
+      companyId,
+      serviceId,
+    });
+    const row = rows[0];
+    if (!row) return null;
+    return { timeZone: row.timeZone, service: row.duration === null ? null : { duration: row.duration, isActive: row.isActive === true } };
+  }
+
+  /** Active, not fired staff with a working schedule on the day, by name, each with that day's schedule. */
+  private async workingOn(companyId: number, day: string): Promise<{ member: Staff; schedule: ScheduleDay }[]> {
+    const params = new ParamList();
+    const sql =
+      `SELECT ${this.returning('st')}, s."working_intervals" AS "scheduleWorkingIntervals" FROM ${this.table} st ` +
+      `JOIN "staff_schedules" s ON s."staff_id" = st."id" ` +
+      `WHERE st."company_id" = ${params.add(companyId, 'int')} AND st."is_active" AND NOT st."is_fired" ` +
+      `AND s."date" = ${params.add(day, 'date')} AND s."is_working" ORDER BY st."name", st."id"`;
+    const rows = await this.queryRows<Staff & { scheduleWorkingIntervals: unknown }>(this.db, 'findAvailable', sql, params.values, { companyId });
+    return rows.map(({ scheduleWorkingIntervals, ...member }) => ({
+      member,
+      schedule: { date: day, isWorking: true, workingIntervals: scheduleWorkingIntervals },
+    }));
   }
 }
+
+const minInstant = (intervals: Interval[]) => new Date(Math.min(...intervals.map((i) => i.startAt.getTime())));
+const maxInstant = (intervals: Interval[]) => new Date(Math.max(...intervals.map((i) => i.endAt.getTime())));

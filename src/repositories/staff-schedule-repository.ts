@@ -2,11 +2,12 @@
  * Staff schedules: one row per staff member and day. Dates are calendar days
  * (YYYY-MM-DD, the salon's local days), ranges inclusive at both ends.
  */
-import { ValidationError } from '../db/errors.js';
+import { NotFoundError, ValidationError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
 import type { Prisma, StaffSchedule } from '../generated/prisma/client.js';
 import { BaseRepository, ParamList, type BulkUpsertResult, type Filters, type FindOneOptions, type RepositoryDeps } from './base-repository.js';
 import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { encodeValue } from './sql.js';
 import { staffScheduleTable } from './table-specs.js';
 
 export interface WorkingInterval {
@@ -79,29 +80,51 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
   }
 
   /**
-   * `findOne(staffId, date)`: the schedule of one staff member on one day, or
-   * null (the lookup issue 4 names). `findOne(filters, options)`: the base's
-   * filter lookup, which other code and the transaction twins rely on, so both
-   * forms stay: the first argument's type decides (a number is a staff id,
-   * anything else goes to the filter lookup, which refuses non-objects).
+   * `findOne(companyId, staffId, date)`: the schedule of one of the salon's
+   * staff members on one day, or null (also for a staff member of another
+   * salon). `findOne(filters, options)`: the base's filter lookup, which other
+   * code and the transaction twins rely on, so both forms stay: the first
+   * argument's type decides (a number is a salon id, anything else goes to
+   * the filter lookup, which refuses non-objects).
    */
-  override findOne(staffId: number, date: string | Date): Promise<StaffSchedule | null>;
+  override findOne(companyId: number, staffId: number, date: string | Date): Promise<StaffSchedule | null>;
   override findOne(filters: Filters<StaffSchedule>, options?: FindOneOptions<StaffSchedule>): Promise<StaffSchedule | null>;
   override findOne(
     first: number | Filters<StaffSchedule>,
-    second?: string | Date | FindOneOptions<StaffSchedule>,
+    second?: number | FindOneOptions<StaffSchedule>,
+    third?: string | Date,
   ): Promise<StaffSchedule | null> {
-    if (typeof first === 'number') return this.findForDay(first, second as string | Date);
+    if (typeof first === 'number') return this.findForDay(first, second as number, third as string | Date);
     return this.findOneTx(this.db, first, second as FindOneOptions<StaffSchedule> | undefined);
   }
 
-  /** The schedule of one staff member on one day (YYYY-MM-DD or a Date at midnight UTC), or null. */
-  async findForDay(staffId: number, day: string | Date): Promise<StaffSchedule | null> {
-    return this.findOneTx(this.db, { staffId, date: toDay(day) });
+  /** The schedule of one of the salon's staff members on one day (YYYY-MM-DD or a Date at midnight UTC), or null. */
+  async findForDay(companyId: number, staffId: number, day: string | Date): Promise<StaffSchedule | null> {
+    const rows = await this.findForDays(companyId, staffId, [day]);
+    return rows[0] ?? null;
   }
 
-  /** Upserts per (staff, date); run it in a transaction to make the whole call atomic. */
-  async bulkUpsertSchedules(inputs: ScheduleInput[]): Promise<BulkUpsertResult> {
+  /** The schedules of one of the salon's staff members on the given days, by day; days without a row are absent. */
+  async findForDays(companyId: number, staffId: number, days: (string | Date)[]): Promise<StaffSchedule[]> {
+    const params = new ParamList();
+    const dates = days.map((day) => toDay(day).toISOString().slice(0, 10));
+    // Checked here, not left to the cast: a bad id is the caller's ValidationError, not a database error.
+    const int = this.spec.columns.staffId;
+    const sql =
+      `SELECT ${this.returning('s')} FROM ${this.table} s JOIN "staff" st ON st."id" = s."staff_id" ` +
+      `WHERE st."company_id" = ${params.add(encodeValue(int, companyId, { field: 'companyId' }), 'int')} ` +
+      `AND s."staff_id" = ${params.add(encodeValue(int, staffId, { field: 'staffId' }), 'int')} ` +
+      `AND s."date" = ANY(${params.add(dates, 'date[]')}) ORDER BY s."date"`;
+    return this.queryRows<StaffSchedule>(this.db, 'findForDays', sql, params.values, { companyId, staffId, days: dates.length });
+  }
+
+  /**
+   * Upserts per (staff, date) for one salon's staff; a staff id of another
+   * salon (or none) is NOT_FOUND, naming its row, and nothing is written.
+   * Run it in a transaction to make the whole call atomic.
+   */
+  async bulkUpsertSchedules(companyId: number, inputs: ScheduleInput[]): Promise<BulkUpsertResult> {
+    await this.assertStaffOfCompany(companyId, inputs);
     const rows = inputs.map(
       ({ date, workingIntervals, freeSlots, ...rest }) =>
         ({
@@ -112,5 +135,18 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
         }) as Partial<StaffSchedule>,
     );
     return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['staffId', 'date']));
+  }
+
+  /** One query for all staff ids of the call: the first one not of this salon is named. */
+  private async assertStaffOfCompany(companyId: number, inputs: ScheduleInput[]): Promise<void> {
+    const staffIds = [...new Set(inputs.map((input) => input.staffId))];
+    const params = new ParamList();
+    const sql = `SELECT "id" FROM "staff" WHERE "company_id" = ${params.add(companyId, 'int')} AND "id" = ANY(${params.add(staffIds, 'int[]')})`;
+    const found = await this.queryRows<{ id: number }>(this.db, 'bulkUpsertSchedules', sql, params.values, { companyId, staffCount: staffIds.length });
+    const known = new Set(found.map((row) => row.id));
+    const index = inputs.findIndex((input) => !known.has(input.staffId));
+    if (index >= 0) {
+      throw new NotFoundError(`row ${index}: field "staffId": the staff member does not exist in this salon`, { fields: ['staffId'], rowIndex: index });
+    }
   }
 }

@@ -113,6 +113,8 @@ export const appointmentTable: TableSpec<Appointment> = {
     endAt: timestamptz('end_at'),
     status: { column: 'status', type: 'enum', enumType: 'appointment_status' },
     comment: text('comment'),
+    idempotencyKey: text('idempotency_key'),
+    requestFingerprint: text('request_fingerprint'),
     ...timestamps,
   },
   primaryKey: ['id'],

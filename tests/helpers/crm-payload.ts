@@ -104,6 +104,7 @@ export async function syncSalon(dataLayer: DataLayer, staffRepository: StaffRepo
   const schedules = unwrap(
     'upsertStaffSchedules',
     await dataLayer.upsertStaffSchedules({
+      companyId,
       schedules: payload.schedules.map(({ staffCrmId, ...day }) => ({ ...day, staffId: idByCrm.get(staffCrmId) ?? 0 })),
     }),
   );

@@ -88,6 +88,7 @@ describe('catalogue API', () => {
     const workingDay = { isWorking: true, workingIntervals: [{ from: '10:00', to: '20:00' }] };
     await must(
       dataLayer.upsertStaffSchedules({
+        companyId: COMPANY,
         schedules: Object.values(staffIds).flatMap((staffId) => [
           { staffId, date: DAY_1, ...workingDay },
           { staffId, date: DAY_2, ...workingDay },
@@ -96,7 +97,7 @@ describe('catalogue API', () => {
         ]),
       }),
     );
-    await must(dataLayer.upsertStaffSchedules({ schedules: [{ staffId: otherStaffId, date: DAY_1, ...workingDay }] }));
+    await must(dataLayer.upsertStaffSchedules({ companyId: OTHER_COMPANY, schedules: [{ staffId: otherStaffId, date: DAY_1, ...workingDay }] }));
   });
   afterAll(async () => {
     await api?.shutdown('test end');
@@ -192,7 +193,10 @@ describe('catalogue API', () => {
       const response = await http.get(`/api/companies/${COMPANY}/staff?date=${DAY_3}`);
       expect(response.status).toBe(200);
       expect(response.body.data).toEqual([
-        expect.objectContaining({ id: staffIds.Olga, freeIntervals: [{ startAt: moscow(DAY_3, '10:00'), endAt: moscow(DAY_3, '20:00') }] }),
+        expect.objectContaining({
+          id: staffIds.Olga,
+          freeIntervals: [{ startAt: moscow(DAY_3, '10:00'), endAt: moscow(DAY_3, '20:00'), startAtLocal: `${DAY_3}T10:00:00+03:00`, endAtLocal: `${DAY_3}T20:00:00+03:00` }],
+        }),
       ]);
       // No client data rides along with availability.
       expect(response.text).not.toContain('79990001122');
@@ -221,6 +225,28 @@ describe('catalogue API', () => {
       expect(response.body.error).toMatchObject({ code: 'NOT_FOUND', retryable: false });
     });
 
+    test('when the salon switched the service off, then 422 SERVICE_INACTIVE: nothing is offered that a booking would refuse', async () => {
+      const response = await http.get(`/api/companies/${COMPANY}/staff?date=${DAY_1}&serviceId=${serviceIds[205]}`);
+      expect(response.status).toBe(422);
+      expect(response.body.error).toMatchObject({ code: 'SERVICE_INACTIVE', retryable: false });
+    });
+
+    test('when every free interval listed over HTTP is offered, then booking its first slot succeeds for each one', async () => {
+      const serviceId = serviceIds[202]!;
+      const listed = (await http.get(`/api/companies/${COMPANY}/staff?date=${DAY_1}&serviceId=${serviceId}`).expect(200)).body.data as Array<{
+        id: number;
+        freeIntervals: Array<{ startAt: string }>;
+      }>;
+      const offers = listed.flatMap((member) => member.freeIntervals.map((free) => ({ staffId: member.id, startAt: free.startAt })));
+      expect(offers).toHaveLength(3);
+      const booked = [];
+      for (const [i, offer] of offers.entries()) {
+        const result = await api.dataLayer.createBooking({ companyId: COMPANY, client: { phone: `+7 999 000 77 ${String(i).padStart(2, '0')}` }, staffId: offer.staffId, serviceId, startAt: offer.startAt });
+        booked.push(result.success ? 'booked' : result.error.code);
+      }
+      expect(booked).toEqual(['booked', 'booked', 'booked']);
+    });
+
     test('when the date or serviceId is malformed, or serviceId comes without a date, then 400 VALIDATION_ERROR', async () => {
       for (const query of ['date=2026-02-30', 'date=tomorrow', 'date=2026-1-5', `date=${DAY_1}T10:00:00Z`, `date=${DAY_1}&date=${DAY_2}`, 'serviceId=1', `date=${DAY_1}&serviceId=abc`]) {
         const response = await http.get(`/api/companies/${COMPANY}/staff?${query}`);
@@ -237,10 +263,12 @@ describe('catalogue API', () => {
     test('when the range covers the seeded days, then 200 with one row per day, dates as YYYY-MM-DD', async () => {
       const response = await http.get(`/api/companies/${COMPANY}/staff/${staffIds.Maria}/schedules?from=${DAY_1}&to=${DAY_3}`);
       expect(response.status).toBe(200);
+      const hours = (day: string) => [{ startAt: moscow(day, '10:00'), endAt: moscow(day, '20:00'), startAtLocal: `${day}T10:00:00+03:00`, endAtLocal: `${day}T20:00:00+03:00` }];
+      const row = { staffId: staffIds.Maria, freeSlots: [], timeZone: 'Europe/Moscow' };
       expect(response.body.data).toEqual([
-        { staffId: staffIds.Maria, date: DAY_1, isWorking: true, workingIntervals: [{ from: '10:00', to: '20:00' }], freeSlots: [] },
-        { staffId: staffIds.Maria, date: DAY_2, isWorking: true, workingIntervals: [{ from: '10:00', to: '20:00' }], freeSlots: [] },
-        { staffId: staffIds.Maria, date: DAY_3, isWorking: false, workingIntervals: [], freeSlots: [] },
+        { ...row, date: DAY_1, isWorking: true, workingIntervals: [{ from: '10:00', to: '20:00' }], workingPeriods: hours(DAY_1) },
+        { ...row, date: DAY_2, isWorking: true, workingIntervals: [{ from: '10:00', to: '20:00' }], workingPeriods: hours(DAY_2) },
+        { ...row, date: DAY_3, isWorking: false, workingIntervals: [], workingPeriods: [] },
       ]);
       const one = await http.get(`/api/companies/${COMPANY}/staff/${staffIds.Maria}/schedules?from=${DAY_2}&to=${DAY_2}`);
       expect((one.body.data as Array<{ date: string }>).map((s) => s.date)).toEqual([DAY_2]);
@@ -252,7 +280,7 @@ describe('catalogue API', () => {
         expect({ staffId, status: response.status, body: response.body }).toEqual({
           staffId,
           status: 404,
-          body: { error: { code: 'NOT_FOUND', message: 'no such staff member in this company', retryable: false } },
+          body: { error: { code: 'NOT_FOUND', message: 'no staff member with this id in this salon', retryable: false } },
         });
       }
       expect((await http.get(`/api/companies/5/staff/${staffIds.Anna}/schedules?from=${DAY_1}&to=${DAY_1}`)).status).toBe(404);

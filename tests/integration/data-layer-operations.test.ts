@@ -31,9 +31,11 @@ beforeAll(async () => {
   if (!client.success) throw new Error('setup failed');
   clientId = client.data.id;
   await dataLayer.upsertStaffSchedules({
+    companyId: COMPANY,
     schedules: [
       { staffId, date: '2030-05-01', workingIntervals: [{ from: '10:00', to: '18:00' }] },
       { staffId, date: '2030-05-02', isWorking: false },
+      { staffId, date: '2030-05-03', workingIntervals: [{ from: '10:00', to: '18:00' }] },
     ],
   });
 });
@@ -65,40 +67,47 @@ describe('DataLayer dialog context', () => {
 });
 
 describe('DataLayer clients', () => {
-  test('when a client is read by phone or id, then the same record comes back; an unknown one is null', async () => {
+  test('when a client is read by phone or id, then the same record comes back; an unknown id is NOT_FOUND', async () => {
     await expect(dataLayer.getClientByPhone({ companyId: COMPANY, phone: '8 (999) 555-00-01' })).resolves.toMatchObject({ success: true, data: { id: clientId } });
-    await expect(dataLayer.getClientById({ clientId })).resolves.toMatchObject({ success: true, data: { name: 'Ирина Смирнова' } });
-    await expect(dataLayer.getClientById({ clientId: 999_999 })).resolves.toEqual({ success: true, data: null });
+    await expect(dataLayer.getClientById({ companyId: COMPANY, clientId })).resolves.toMatchObject({ success: true, data: { name: 'Ирина Смирнова' } });
+    await expect(dataLayer.getClientById({ companyId: COMPANY, clientId: 999_999 })).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND', retryable: false } });
+    await expect(dataLayer.getClientByPhone({ companyId: COMPANY, phone: '+7 999 555-00-99' })).resolves.toEqual({ success: true, data: null });
   });
 
   test('when searching by part of the name, then the client is found', async () => {
     await expect(dataLayer.searchClientsByName({ companyId: COMPANY, query: 'смирн' })).resolves.toMatchObject({ success: true, data: [{ id: clientId }] });
   });
 
-  test('when the client has past and future appointments, then upcoming ones are those after the injected now', async () => {
-    const past = await dataLayer.createBooking({ companyId: COMPANY, client: { phone: '79995550001' }, staffId, serviceId, startAt: '2030-04-20T10:00:00Z' });
+  test('when the client has past and future appointments, then upcoming ones are those after the injected now, with salon-local times', async () => {
+    // The past one records what the CRM holds (history), so the clock rule does not apply to it.
+    const past = await dataLayer.createBooking({ companyId: COMPANY, client: { phone: '79995550001' }, staffId, serviceId, startAt: '2030-04-20T10:00:00Z', crmRecordId: 9001 });
     const future = await dataLayer.createBooking({ companyId: COMPANY, client: { phone: '79995550001' }, staffId, serviceId, startAt: '2030-05-03T10:00:00Z' });
     expect(past.success && future.success).toBe(true);
-    const all = await dataLayer.getClientAppointments({ clientId });
+    const all = await dataLayer.getClientAppointments({ companyId: COMPANY, clientId });
     expect(all.success && all.data.map((a) => a.startAt.toISOString())).toEqual(['2030-04-20T10:00:00.000Z', '2030-05-03T10:00:00.000Z']);
-    const upcoming = await dataLayer.getUpcomingAppointments({ clientId });
+    expect(all.success && all.data.map((a) => [a.startAtLocal, a.endAtLocal, a.timeZone])).toEqual([
+      ['2030-04-20T13:00:00+03:00', '2030-04-20T14:00:00+03:00', 'Europe/Moscow'],
+      ['2030-05-03T13:00:00+03:00', '2030-05-03T14:00:00+03:00', 'Europe/Moscow'],
+    ]);
+    const upcoming = await dataLayer.getUpcomingAppointments({ companyId: COMPANY, clientId });
     expect(upcoming.success && upcoming.data.map((a) => a.startAt.toISOString())).toEqual(['2030-05-03T10:00:00.000Z']);
-    const ranged = await dataLayer.getClientAppointments({ clientId, from: '2030-04-01T00:00:00Z', to: '2030-05-01T00:00:00Z', status: ['pending'] });
+    expect(upcoming.success && upcoming.data[0]?.startAtLocal).toBe('2030-05-03T13:00:00+03:00');
+    const ranged = await dataLayer.getClientAppointments({ companyId: COMPANY, clientId, from: '2030-04-01T00:00:00Z', to: '2030-05-01T00:00:00Z', status: ['pending'] });
     expect(ranged.success && ranged.data).toHaveLength(1);
   });
 
   test('when the appointment status is one value or an array, then both filter the same way; an unknown status is refused', async () => {
-    const single = await dataLayer.getClientAppointments({ clientId, status: 'pending' });
-    const list = await dataLayer.getClientAppointments({ clientId, status: ['pending'] });
+    const single = await dataLayer.getClientAppointments({ companyId: COMPANY, clientId, status: 'pending' });
+    const list = await dataLayer.getClientAppointments({ companyId: COMPANY, clientId, status: ['pending'] });
     expect(single.success && single.data.length).toBeGreaterThan(0);
     expect(single).toEqual(list);
-    await expect(dataLayer.getClientAppointments({ clientId, status: 'completed' })).resolves.toEqual({ success: true, data: [] });
-    await expect(dataLayer.getClientAppointments({ clientId, status: 'lost' as never })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
-    await expect(dataLayer.getClientAppointments({ clientId, status: [] })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
+    await expect(dataLayer.getClientAppointments({ companyId: COMPANY, clientId, status: 'completed' })).resolves.toEqual({ success: true, data: [] });
+    await expect(dataLayer.getClientAppointments({ companyId: COMPANY, clientId, status: 'lost' as never })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
+    await expect(dataLayer.getClientAppointments({ companyId: COMPANY, clientId, status: [] })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
   });
 
   test('when from is after to, then it is a VALIDATION_ERROR', async () => {
-    const result = await dataLayer.getClientAppointments({ clientId, from: '2030-05-01T00:00:00Z', to: '2030-04-01T00:00:00Z' });
+    const result = await dataLayer.getClientAppointments({ companyId: COMPANY, clientId, from: '2030-05-01T00:00:00Z', to: '2030-04-01T00:00:00Z' });
     expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
   });
 
@@ -112,20 +121,35 @@ describe('DataLayer clients', () => {
 describe('DataLayer staff, schedules, services, company', () => {
   test('when staff are listed, read by id, or asked for a day, then the right members come back, free from the injected now', async () => {
     await expect(dataLayer.getStaff({ companyId: COMPANY })).resolves.toMatchObject({ success: true, data: [{ id: staffId }] });
-    await expect(dataLayer.getStaffById({ staffId })).resolves.toMatchObject({ success: true, data: { name: 'Анна' } });
+    await expect(dataLayer.getStaffById({ companyId: COMPANY, staffId })).resolves.toMatchObject({ success: true, data: { name: 'Анна' } });
     const available = await dataLayer.getStaff({ companyId: COMPANY, date: '2030-05-01', serviceId });
-    expect(available).toMatchObject({ success: true, data: [{ id: staffId, freeIntervals: [{ startAt: new Date('2030-05-01T09:00:00Z') }] }] });
+    expect(available).toMatchObject({
+      success: true,
+      data: [{ id: staffId, freeIntervals: [{ startAt: new Date('2030-05-01T09:00:00Z'), startAtLocal: '2030-05-01T12:00:00+03:00', endAtLocal: '2030-05-01T18:00:00+03:00' }] }],
+    });
     await expect(dataLayer.getStaff({ companyId: COMPANY, date: '2030-05-02' })).resolves.toEqual({ success: true, data: [] });
   });
 
-  test('when schedules are read by range and by day, then the stored days come back', async () => {
+  test('when schedules are read by range and by day, then the stored days come back with their working hours as salon-local and UTC times', async () => {
     const range = await dataLayer.getStaffSchedules({ companyId: COMPANY, from: '2030-05-01', to: '2030-05-02' });
     expect(range.success && range.data.map((s) => s.isWorking)).toEqual([true, false]);
-    await expect(dataLayer.getStaffSchedule({ staffId, date: '2030-05-01' })).resolves.toMatchObject({
+    expect(range.success && range.data.map((s) => [s.day, s.workingPeriods.length])).toEqual([
+      ['2030-05-01', 1],
+      ['2030-05-02', 0],
+    ]);
+    await expect(dataLayer.getStaffSchedule({ companyId: COMPANY, staffId, date: '2030-05-01' })).resolves.toMatchObject({
       success: true,
-      data: { workingIntervals: [{ from: '10:00', to: '18:00' }] },
+      data: {
+        workingIntervals: [{ from: '10:00', to: '18:00' }],
+        timeZone: 'Europe/Moscow',
+        day: '2030-05-01',
+        workingPeriods: [
+          { startAt: new Date('2030-05-01T07:00:00Z'), endAt: new Date('2030-05-01T15:00:00Z'), startAtLocal: '2030-05-01T10:00:00+03:00', endAtLocal: '2030-05-01T18:00:00+03:00' },
+        ],
+      },
     });
-    await expect(dataLayer.getStaffSchedule({ staffId, date: '2030-02-30' })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
+    await expect(dataLayer.getStaffSchedule({ companyId: COMPANY, staffId, date: '2030-06-01' })).resolves.toEqual({ success: true, data: null });
+    await expect(dataLayer.getStaffSchedule({ companyId: COMPANY, staffId, date: '2030-02-30' })).resolves.toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR' } });
   });
 
   test('when services are listed, then inactive ones are hidden unless asked for, in catalogue order', async () => {
@@ -134,7 +158,7 @@ describe('DataLayer staff, schedules, services, company', () => {
     const all = await dataLayer.getServices({ companyId: COMPANY, includeInactive: true });
     expect(all.success && all.data).toHaveLength(3);
     await expect(dataLayer.getServicesByCategory({ companyId: COMPANY, categoryId: 4 })).resolves.toEqual({ success: true, data: [] });
-    await expect(dataLayer.getServiceById({ serviceId })).resolves.toMatchObject({ success: true, data: { title: 'Стрижка', duration: 60 } });
+    await expect(dataLayer.getServiceById({ companyId: COMPANY, serviceId })).resolves.toMatchObject({ success: true, data: { title: 'Стрижка', duration: 60 } });
   });
 
   test('when the company is read, then its settings come back; an unknown time zone is refused', async () => {

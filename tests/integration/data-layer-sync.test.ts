@@ -83,14 +83,14 @@ describe('bulk sync of one salon through the data layer', () => {
     await expect(fingerprint()).resolves.toEqual(before);
   });
 
-  test('when a schedule points at a staff member that does not exist, then the row is named and no schedule changes', async () => {
+  test('when a schedule points at a staff member that does not exist in the salon, then it is NOT_FOUND, the row is named and no schedule changes', async () => {
     const before = await fingerprint();
     const members = await staff.findByCompany(COMPANY);
     const idByCrm = new Map(members.map((m) => [m.crmId, m.id]));
     const schedules = payload.schedules.map(({ staffCrmId, ...day }) => ({ ...day, staffId: idByCrm.get(staffCrmId)!, isWorking: !day.isWorking }));
     schedules[450] = { ...schedules[450]!, staffId: 2_000_000 };
-    const result = await dataLayer.upsertStaffSchedules({ schedules });
-    expect(result).toMatchObject({ success: false, error: { code: 'FOREIGN_KEY_VIOLATION' } });
+    const result = await dataLayer.upsertStaffSchedules({ companyId: COMPANY, schedules });
+    expect(result).toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
     expect(result.success ? '' : result.error.message).toMatch(/row 450\b/);
     await expect(fingerprint()).resolves.toEqual(before);
   });

@@ -15,9 +15,12 @@ import type { OperationEvent } from '../../src/db/prisma-client.js';
 import { recordingReporter, type RecordingReporter } from '../helpers/recording-reporter.js';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { seededRandom, type SeededRandom } from '../helpers/seeded-random.js';
+import { DOMAIN_TABLES, domainSnapshot } from '../helpers/domain-snapshot.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const CASES_PER_METHOD = 60;
+/** Thousands of real database round trips per test: on a shared, loaded machine they need room (a bound, not a speed check). */
+const FUZZ_TEST_TIMEOUT_MS = 600_000;
 
 type Rng = SeededRandom;
 
@@ -242,13 +245,13 @@ function methodSpecs(ids: Ids): MethodSpec[] {
       fields: ['companyId', 'phone', 'state', 'state.step', 'state.options.1', 'state.deep', 'mode', 'lastMessageAt'],
     },
     { method: 'getClientByPhone', valid: (rng) => ({ companyId: ids.company, phone: phone(rng) }), fields: ['companyId', 'phone'] },
-    { method: 'getClientById', valid: () => ({ clientId: ids.client }), fields: ['clientId'] },
+    { method: 'getClientById', valid: () => ({ companyId: ids.company, clientId: ids.client }), fields: ['companyId', 'clientId'] },
     {
       method: 'getClientAppointments',
-      valid: (rng) => ({ clientId: ids.client, from: '2030-01-01T00:00:00Z', to: '2032-01-01T00:00:00+03:00', status: rng.pick(['pending', ['pending', 'confirmed']]), limit: 10 }),
-      fields: ['clientId', 'from', 'to', 'status', 'status.0', 'limit'],
+      valid: (rng) => ({ companyId: ids.company, clientId: ids.client, from: '2030-01-01T00:00:00Z', to: '2032-01-01T00:00:00+03:00', status: rng.pick(['pending', ['pending', 'confirmed']]), limit: 10 }),
+      fields: ['companyId', 'clientId', 'from', 'to', 'status', 'status.0', 'limit'],
     },
-    { method: 'getUpcomingAppointments', valid: () => ({ clientId: ids.client, limit: 5 }), fields: ['clientId', 'limit'] },
+    { method: 'getUpcomingAppointments', valid: () => ({ companyId: ids.company, clientId: ids.client, limit: 5 }), fields: ['companyId', 'clientId', 'limit'] },
     { method: 'searchClientsByName', valid: () => ({ companyId: ids.company, query: 'Ири', limit: 5 }), fields: ['companyId', 'query', 'limit'] },
     {
       method: 'upsertClient',
@@ -273,25 +276,26 @@ function methodSpecs(ids: Ids): MethodSpec[] {
       }),
       fields: ['companyId', 'clients', 'clients.0', 'clients.1.phone', 'clients.2.name', 'clients.0.email', 'clients.1.visitCount', 'clients.2.totalSpent', 'clients.1.raw', 'clients.0.lastVisitAt', 'clients.3'],
     },
-    { method: 'getStaffById', valid: () => ({ staffId: ids.staff }), fields: ['staffId'] },
+    { method: 'getStaffById', valid: () => ({ companyId: ids.company, staffId: ids.staff }), fields: ['companyId', 'staffId'] },
     {
       method: 'getStaffSchedules',
       valid: () => ({ companyId: ids.company, staffId: ids.staff, from: '2030-06-01', to: '2030-06-30' }),
       fields: ['companyId', 'staffId', 'from', 'to'],
     },
-    { method: 'getStaffSchedule', valid: () => ({ staffId: ids.staff, date: '2030-06-01' }), fields: ['staffId', 'date'] },
+    { method: 'getStaffSchedule', valid: () => ({ companyId: ids.company, staffId: ids.staff, date: '2030-06-01' }), fields: ['companyId', 'staffId', 'date'] },
     {
       method: 'upsertStaffSchedules',
       valid: (rng) => ({
+        companyId: ids.company,
         schedules: [
           { staffId: ids.staff, date: day(rng), isWorking: true, workingIntervals: [{ from: '10:00', to: '18:00' }], freeSlots: ['10:00'] },
           { staffId: ids.firedStaff, date: day(rng), isWorking: false },
         ],
       }),
-      fields: ['schedules', 'schedules.0', 'schedules.0.staffId', 'schedules.1.date', 'schedules.0.isWorking', 'schedules.0.workingIntervals', 'schedules.0.workingIntervals.0.from', 'schedules.0.freeSlots', 'schedules.0.freeSlots.0'],
+      fields: ['companyId', 'schedules', 'schedules.0', 'schedules.0.staffId', 'schedules.1.date', 'schedules.0.isWorking', 'schedules.0.workingIntervals', 'schedules.0.workingIntervals.0.from', 'schedules.0.freeSlots', 'schedules.0.freeSlots.0'],
     },
     { method: 'getServices', valid: () => ({ companyId: ids.company, includeInactive: true }), fields: ['companyId', 'includeInactive'] },
-    { method: 'getServiceById', valid: () => ({ serviceId: ids.service }), fields: ['serviceId'] },
+    { method: 'getServiceById', valid: () => ({ companyId: ids.company, serviceId: ids.service }), fields: ['companyId', 'serviceId'] },
     { method: 'getServicesByCategory', valid: () => ({ companyId: ids.company, categoryId: 3, includeInactive: false }), fields: ['companyId', 'categoryId', 'includeInactive'] },
     {
       method: 'upsertServices',
@@ -325,19 +329,20 @@ function methodSpecs(ids: Ids): MethodSpec[] {
         status: 'pending',
         crmRecordId: 1 + rng.int(1000),
         comment: 'первый визит',
+        idempotencyKey: `wamid.${rng.int(50)}`,
       }),
-      fields: ['companyId', 'client', 'client.phone', 'client.name', 'client.email', 'staffId', 'serviceId', 'startAt', 'endAt', 'status', 'crmRecordId', 'comment'],
+      fields: ['companyId', 'client', 'client.phone', 'client.name', 'client.email', 'staffId', 'serviceId', 'startAt', 'endAt', 'status', 'crmRecordId', 'comment', 'idempotencyKey'],
     },
     {
       method: 'rescheduleBooking',
-      valid: (rng) => ({ appointmentId: ids.appointment, startAt: instant(rng) }),
-      fields: ['appointmentId', 'startAt', 'endAt'],
+      valid: (rng) => ({ companyId: ids.company, appointmentId: ids.appointment, startAt: instant(rng) }),
+      fields: ['companyId', 'appointmentId', 'startAt', 'endAt'],
     },
-    { method: 'cancelBooking', valid: () => ({ appointmentId: ids.appointment }), fields: ['appointmentId'] },
+    { method: 'cancelBooking', valid: () => ({ companyId: ids.company, appointmentId: ids.appointment }), fields: ['companyId', 'appointmentId'] },
   ];
 }
 
-const TABLES = ['companies', 'clients', 'services', 'staff', 'staff_schedules', 'appointments', 'dialog_contexts'] as const;
+const TABLES = DOMAIN_TABLES;
 
 describe(`data layer under hostile input (seed ${SEED})`, () => {
   let stack: TestStack;
@@ -348,17 +353,19 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
   const dataExceptions: string[] = [];
   let currentCall = '';
 
-  /** Row count and an md5 of every row's text, per table: any write, even an in-place update, changes it. */
-  const snapshot = async (): Promise<Record<string, string>> => {
-    const sql = TABLES.map(
-      (table) => `SELECT '${table}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t.id)), '-') AS sum FROM "${table}" t`,
-    ).join(' UNION ALL ');
-    const { rows } = await stack.pool.query<{ name: string; sum: string }>(sql);
-    return Object.fromEntries(rows.map((row) => [row.name, row.sum]));
-  };
+  const snapshot = () => domainSnapshot(stack.pool);
+
+  /**
+   * The failure list of the running test. A loop of a test that timed out
+   * finds its list superseded at its next call and stops there, instead of
+   * calling on while the next test runs (and changing what it measures).
+   */
+  let liveFailures: string[] | undefined;
+  const failuresOfThisTest = (): string[] => (liveFailures = []);
 
   /** One call, checked: resolves, well-formed result, expected codes only, nothing reported, no write when refused. */
   async function check(label: string, call: () => Promise<unknown>, before: Record<string, string>, failures: string[]): Promise<Record<string, string>> {
+    if (failures !== liveFailures) throw new Error(`${label}: not run, the test that started it has ended`);
     currentCall = label;
     const reportsBefore = reporter.attempts;
     let result: unknown;
@@ -399,7 +406,8 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
         if (event.error?.sqlState?.startsWith('22')) dataExceptions.push(`${currentCall}: ${event.model}.${event.operation} SQLSTATE ${event.error.sqlState}`);
       },
     });
-    dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-05-01T09:00:00Z') });
+    // 20,000-row writes in one transaction: on a loaded machine they can outlast the default 15 s transaction bound.
+    dataLayer = createDataLayer(stack.db, { reporter, now: () => new Date('2030-05-01T09:00:00Z'), transactionTimeoutMs: 120_000 });
     const seeded = [
       await dataLayer.upsertCompany({ id: 1, title: 'Салон', timezone: 'Europe/Moscow' }),
       await dataLayer.upsertCompany({ id: 2, title: 'Другой салон', timezone: 'Asia/Yekaterinburg' }),
@@ -411,7 +419,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     const staff = await stack.db.staff.findMany({ where: { companyId: 1 }, orderBy: { crmId: 'asc' } });
     const service = await stack.db.service.findFirstOrThrow({ where: { companyId: 1 } });
     const client = await stack.db.client.findFirstOrThrow({ where: { companyId: 1 } });
-    await dataLayer.upsertStaffSchedules({ schedules: [{ staffId: staff[0]!.id, date: '2030-06-01', workingIntervals: [{ from: '10:00', to: '18:00' }] }] });
+    await dataLayer.upsertStaffSchedules({ companyId: 1, schedules: [{ staffId: staff[0]!.id, date: '2030-06-01', workingIntervals: [{ from: '10:00', to: '18:00' }] }] });
     const booking = await dataLayer.createBooking({ companyId: 1, client: { phone: phoneFor(1) }, staffId: staff[0]!.id, serviceId: service.id, startAt: '2030-06-01T08:00:00Z' });
     if (!booking.success) throw new Error(`seed booking failed: ${booking.error.message}`);
     await dataLayer.upsertDialogContext({ companyId: 1, phone: phoneFor(1), state: { step: 'start' } });
@@ -431,7 +439,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     const specs = methodSpecs(ids);
     const validIds = Object.values(ids);
     expect(specs).toHaveLength(23);
-    const failures: string[] = [];
+    const failures = failuresOfThisTest();
     let state = await snapshot();
     for (const spec of specs) {
       for (let n = 0; n < CASES_PER_METHOD; n += 1) {
@@ -449,12 +457,12 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     }
     expect(failures).toEqual([]);
     expect(dataExceptions).toEqual([]);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   test(`when every string field of every method gets each hostile string (seed ${SEED}), then none reaches the database as a data exception`, async () => {
     const specs = methodSpecs(ids);
     const rng = seededRandom(SEED + 1);
-    const failures: string[] = [];
+    const failures = failuresOfThisTest();
     let state = await snapshot();
     for (const spec of specs) {
       const template = spec.valid(rng);
@@ -467,7 +475,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     }
     expect(failures).toEqual([]);
     expect(dataExceptions).toEqual([]);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   test(`when the whole input is of the wrong kind (seed ${SEED}), then every method answers VALIDATION_ERROR and writes nothing`, async () => {
     const rng = seededRandom(SEED + 2);
@@ -492,7 +500,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
       Symbol('input'),
       hostileNonString(rng),
     ];
-    const failures: string[] = [];
+    const failures = failuresOfThisTest();
     let state = await snapshot();
     for (const spec of methodSpecs(ids)) {
       for (const [index, input] of wholeInputs.entries()) {
@@ -508,10 +516,10 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   test('when upsertClients gets 20,000 valid rows, then all are written; 20,000 rows with one hostile row are refused and write nothing', async () => {
-    const failures: string[] = [];
+    const failures = failuresOfThisTest();
     const rows = Array.from({ length: 20_000 }, (_, i) => ({ phone: phoneFor(1_000_000 + i), name: `Bulk ${i}`, raw: { i } }));
     let state = await snapshot();
     const hostileRows: [string, unknown][] = [
@@ -535,13 +543,13 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     const result = await dataLayer.upsertClients({ companyId: ids.company, clients: rows });
     expect(result).toMatchObject({ success: true, data: { inserted: 20_000 } });
     await expect(stack.db.client.count()).resolves.toBe(countBefore + 20_000);
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   test('when a dialog state is deeply nested or huge, then a bounded one round-trips and the others are VALIDATION_ERROR without a stack overflow', async () => {
     const phone = phoneFor(4_000_000);
     const ok = await dataLayer.upsertDialogContext({ companyId: ids.company, phone, state: nested(50), mode: 'replace' });
     expect(ok).toMatchObject({ success: true, data: { state: nested(50) } });
-    const failures: string[] = [];
+    const failures = failuresOfThisTest();
     let state = await snapshot();
     const hostileStates: [string, unknown][] = [
       ['nested 100 levels', nested(100)],
@@ -563,5 +571,5 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     expect(failures).toEqual([]);
     expect(dataExceptions).toEqual([]);
     await expect(dataLayer.getDialogContext({ companyId: ids.company, phone })).resolves.toMatchObject({ success: true, data: { state: nested(50) } });
-  });
+  }, FUZZ_TEST_TIMEOUT_MS);
 });

@@ -96,5 +96,6 @@ describe('prisma migrate deploy on an empty database', () => {
     } finally {
       await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
-  });
+    // Three Prisma CLI runs (each waits ~10 s in the JS engine): about a minute on a loaded, shared machine.
+  }, 300_000);
 });

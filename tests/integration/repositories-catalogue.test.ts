@@ -73,7 +73,7 @@ describe('ServiceRepository', () => {
   test('when a service is read by id, then prices are exact decimals', async () => {
     const companyId = await catalogue();
     const manicure = (await services.findByCategory(companyId, 20))[0]!;
-    const found = await services.findById(manicure.id);
+    const found = await services.findById(companyId, manicure.id);
     expect(found?.priceMin?.toFixed(2)).toBe('1000.00');
     expect(found?.priceMax?.toFixed(2)).toBe('1500.50');
     expect(found?.duration).toBe(60);
@@ -91,7 +91,7 @@ describe('StaffRepository.findByCompany', () => {
     expect((await staff.findByCompany(companyId)).map((s) => s.name)).toEqual(['Bella']);
     expect((await staff.findByCompany(companyId, { includeInactive: true })).map((s) => s.name)).toEqual(['Anna', 'Bella', 'Carla']);
     const bella = (await staff.findByCompany(companyId))[0]!;
-    await expect(staff.findById(bella.id)).resolves.toMatchObject({ name: 'Bella' });
+    await expect(staff.findById(companyId, bella.id)).resolves.toMatchObject({ name: 'Bella' });
     expect(bella.rating?.toFixed(2)).toBe('4.90');
   });
 });
@@ -103,6 +103,7 @@ describe('StaffScheduleRepository', () => {
     const [a, b] = await staff.findByCompany(companyId);
     const days = ['2030-05-01', '2030-05-02', '2030-05-03', '2030-05-04'];
     await schedules.bulkUpsertSchedules(
+      companyId,
       [a!, b!].flatMap((member) => days.map((date) => ({ staffId: member.id, date, workingIntervals: [{ from: '10:00', to: '18:00' }] }))),
     );
     return { companyId, a: a!, b: b! };
@@ -133,17 +134,30 @@ describe('StaffScheduleRepository', () => {
   });
 
   test('when one day is read, then the intervals round-trip; a day without a row is null', async () => {
-    const { a } = await staffWithWeek();
-    await expect(schedules.findForDay(a.id, '2030-05-01')).resolves.toMatchObject({ isWorking: true, workingIntervals: [{ from: '10:00', to: '18:00' }] });
-    await expect(schedules.findForDay(a.id, '2030-06-01')).resolves.toBeNull();
+    const { companyId, a } = await staffWithWeek();
+    await expect(schedules.findForDay(companyId, a.id, '2030-05-01')).resolves.toMatchObject({ isWorking: true, workingIntervals: [{ from: '10:00', to: '18:00' }] });
+    await expect(schedules.findForDay(companyId, a.id, '2030-06-01')).resolves.toBeNull();
   });
 
-  test('when findOne gets a staff id and a day, then it is the one-day lookup of issue 4', async () => {
-    const { a, b } = await staffWithWeek();
-    await expect(schedules.findOne(a.id, '2030-05-02')).resolves.toMatchObject({ staffId: a.id, date: new Date('2030-05-02T00:00:00Z'), isWorking: true });
-    await expect(schedules.findOne(b.id, new Date('2030-05-04T00:00:00Z'))).resolves.toMatchObject({ staffId: b.id, date: new Date('2030-05-04T00:00:00Z') });
-    await expect(schedules.findOne(a.id, '2030-06-01')).resolves.toBeNull();
-    await expect(schedules.findOne(999_999, '2030-05-02')).resolves.toBeNull();
+  test('when another salon reads a day of this salon\'s staff member, then there is none', async () => {
+    const { a } = await staffWithWeek();
+    const other = await freshCompany();
+    await expect(schedules.findForDay(other, a.id, '2030-05-01')).resolves.toBeNull();
+    await expect(schedules.findForDays(other, a.id, ['2030-05-01', '2030-05-02'])).resolves.toEqual([]);
+  });
+
+  test('when several days are read at once, then the days with a row come back in order', async () => {
+    const { companyId, a } = await staffWithWeek();
+    const found = await schedules.findForDays(companyId, a.id, ['2030-05-04', '2030-06-01', '2030-05-02']);
+    expect(found.map((s) => s.date.toISOString().slice(0, 10))).toEqual(['2030-05-02', '2030-05-04']);
+  });
+
+  test('when findOne gets a salon id, a staff id and a day, then it is the one-day lookup', async () => {
+    const { companyId, a, b } = await staffWithWeek();
+    await expect(schedules.findOne(companyId, a.id, '2030-05-02')).resolves.toMatchObject({ staffId: a.id, date: new Date('2030-05-02T00:00:00Z'), isWorking: true });
+    await expect(schedules.findOne(companyId, b.id, new Date('2030-05-04T00:00:00Z'))).resolves.toMatchObject({ staffId: b.id, date: new Date('2030-05-04T00:00:00Z') });
+    await expect(schedules.findOne(companyId, a.id, '2030-06-01')).resolves.toBeNull();
+    await expect(schedules.findOne(companyId, 999_999, '2030-05-02')).resolves.toBeNull();
   });
 
   test('when findOne gets filters, then it is still the base filter lookup, with options', async () => {
@@ -155,23 +169,39 @@ describe('StaffScheduleRepository', () => {
   });
 
   test('when findOne gets an impossible day or a bad staff id, then it is a VALIDATION_ERROR, not a neighbouring day', async () => {
-    const { a } = await staffWithWeek();
+    const { companyId, a } = await staffWithWeek();
     for (const day of ['2030-02-30', '2030-13-01', '2030-5-1', 'tomorrow', '', '2030-05-01T00:00:00Z']) {
-      await expect(schedules.findOne(a.id, day)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+      await expect(schedules.findOne(companyId, a.id, day)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
     }
-    await expect(schedules.findOne(a.id, new Date(Number.NaN))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    await expect(schedules.findOne(a.id, undefined as never)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    await expect(schedules.findOne(1.5, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
-    await expect(schedules.findOne(Number.NaN, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(companyId, a.id, new Date(Number.NaN))).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(companyId, a.id, undefined as never)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(companyId, 1.5, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(companyId, Number.NaN, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(schedules.findOne(Number.NaN, a.id, '2030-05-01')).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 
   test('when the same schedules are upserted again, then nothing changes; a changed day is updated', async () => {
-    const { a } = await staffWithWeek();
-    const again = await schedules.bulkUpsertSchedules([
+    const { companyId, a } = await staffWithWeek();
+    const again = await schedules.bulkUpsertSchedules(companyId, [
       { staffId: a.id, date: '2030-05-01', workingIntervals: [{ from: '10:00', to: '18:00' }] },
       { staffId: a.id, date: '2030-05-02', workingIntervals: [{ from: '12:00', to: '18:00' }] },
     ]);
     expect(again).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+  });
+
+  test('when a schedule names a staff member of another salon, then it is NOT_FOUND naming the row, and nothing is written', async () => {
+    const { companyId, a } = await staffWithWeek();
+    const other = await freshCompany();
+    await staff.bulkUpsertForCompany(other, [{ crmId: 1, name: 'Elsewhere' }]);
+    const [stranger] = await staff.findByCompany(other);
+    const write = schedules.bulkUpsertSchedules(companyId, [
+      { staffId: a.id, date: '2030-07-01', workingIntervals: [{ from: '10:00', to: '18:00' }] },
+      { staffId: stranger!.id, date: '2030-07-01', workingIntervals: [{ from: '10:00', to: '18:00' }] },
+    ]);
+    await expect(write).rejects.toBeInstanceOf(NotFoundError);
+    await expect(write).rejects.toMatchObject({ message: expect.stringContaining('row 1'), rowIndex: 1 });
+    await expect(schedules.findSchedules({ companyId, from: '2030-07-01', to: '2030-07-01' })).resolves.toEqual([]);
+    await expect(schedules.findSchedules({ companyId: other, from: '2030-07-01', to: '2030-07-01' })).resolves.toEqual([]);
   });
 });
 
@@ -193,7 +223,7 @@ describe('StaffRepository.findAvailable', () => {
     const [long, short] = await services.findByCompany(companyId);
     const date = '2030-06-10';
     const hours = [{ from: '10:00', to: '13:00' }];
-    await schedules.bulkUpsertSchedules([
+    await schedules.bulkUpsertSchedules(companyId, [
       { staffId: byName.Busy!.id, date, workingIntervals: hours },
       { staffId: byName.Free!.id, date, workingIntervals: hours },
       { staffId: byName.Off!.id, date, isWorking: false, workingIntervals: [] },
@@ -214,8 +244,12 @@ describe('StaffRepository.findAvailable', () => {
     const { companyId, date, short } = await day();
     const found = await staff.findAvailable(companyId, date, { serviceId: short.id });
     expect(found.map((s) => s.name)).toEqual(['Busy', 'Free']);
-    expect(found[0]?.freeIntervals).toEqual([{ startAt: new Date('2030-06-10T08:00:00Z'), endAt: new Date('2030-06-10T08:30:00Z') }]);
-    expect(found[1]?.freeIntervals).toEqual([{ startAt: new Date('2030-06-10T07:00:00Z'), endAt: new Date('2030-06-10T10:00:00Z') }]);
+    expect(found[0]?.freeIntervals).toEqual([
+      { startAt: new Date('2030-06-10T08:00:00Z'), endAt: new Date('2030-06-10T08:30:00Z'), startAtLocal: '2030-06-10T11:00:00+03:00', endAtLocal: '2030-06-10T11:30:00+03:00' },
+    ]);
+    expect(found[1]?.freeIntervals).toEqual([
+      { startAt: new Date('2030-06-10T07:00:00Z'), endAt: new Date('2030-06-10T10:00:00Z'), startAtLocal: '2030-06-10T10:00:00+03:00', endAtLocal: '2030-06-10T13:00:00+03:00' },
+    ]);
   });
 
   test('when the service is longer than every gap, then the busy staff member is not available', async () => {
@@ -234,6 +268,18 @@ describe('StaffRepository.findAvailable', () => {
   test('when nobody works that day, then the list is empty', async () => {
     const { companyId } = await day();
     await expect(staff.findAvailable(companyId, '2030-06-11')).resolves.toEqual([]);
+  });
+
+  test('when the salon has switched the service off, then availability is refused as the booking would be', async () => {
+    const { companyId, date } = await day();
+    await services.bulkUpsertForCompany(companyId, [{ crmId: 3, title: 'Retired', duration: 30, isActive: false }]);
+    const retired = (await services.findByCompany(companyId, { includeInactive: true })).find((s) => s.title === 'Retired')!;
+    await expect(staff.findAvailable(companyId, date, { serviceId: retired.id })).rejects.toMatchObject({ code: 'SERVICE_INACTIVE', retryable: false });
+  });
+
+  test('when the salon does not exist, then nobody is available', async () => {
+    const { date } = await day();
+    await expect(staff.findAvailable(2_000_000_000, date)).resolves.toEqual([]);
   });
 
   test('when the service belongs to another salon, then it is not found', async () => {

@@ -100,33 +100,41 @@ describe('ClientRepository appointments', () => {
     const cancelled = await appointments.create({ ...base, ...at('2030-01-05T10:00:00Z'), status: 'cancelled' });
     const soon = await appointments.create({ ...base, ...at('2030-01-06T10:00:00Z'), status: 'confirmed' });
     const later = await appointments.create({ ...base, ...at('2030-01-07T10:00:00Z') });
-    return { client, past, cancelled, soon, later };
+    return { companyId, client, past, cancelled, soon, later };
   }
 
   test('when a range is given, then from is inclusive and to exclusive, oldest first', async () => {
-    const { client, cancelled, soon } = await clientWithAppointments();
-    const found = await clients.findAppointments(client.id, { from: new Date('2030-01-05T10:00:00Z'), to: new Date('2030-01-07T10:00:00Z') });
+    const { companyId, client, cancelled, soon } = await clientWithAppointments();
+    const found = await clients.findAppointments(companyId, client.id, { from: new Date('2030-01-05T10:00:00Z'), to: new Date('2030-01-07T10:00:00Z') });
     expect(found.map((a) => a.id)).toEqual([cancelled.id, soon.id]);
   });
 
   test('when statuses are given, then only those come back', async () => {
-    const { client, past } = await clientWithAppointments();
-    const found = await clients.findAppointments(client.id, { status: ['completed', 'no_show'] });
+    const { companyId, client, past } = await clientWithAppointments();
+    const found = await clients.findAppointments(companyId, client.id, { status: ['completed', 'no_show'] });
     expect(found.map((a) => a.id)).toEqual([past.id]);
   });
 
   test('when a single status is given instead of an array, then only appointments with that status come back', async () => {
-    const { client, soon, cancelled } = await clientWithAppointments();
-    await expect(clients.findAppointments(client.id, { status: 'confirmed' })).resolves.toMatchObject([{ id: soon.id }]);
-    await expect(clients.findAppointments(client.id, { status: ['cancelled'] })).resolves.toMatchObject([{ id: cancelled.id }]);
-    await expect(clients.findAppointments(client.id, { status: 'no_show' })).resolves.toEqual([]);
+    const { companyId, client, soon, cancelled } = await clientWithAppointments();
+    await expect(clients.findAppointments(companyId, client.id, { status: 'confirmed' })).resolves.toMatchObject([{ id: soon.id }]);
+    await expect(clients.findAppointments(companyId, client.id, { status: ['cancelled'] })).resolves.toMatchObject([{ id: cancelled.id }]);
+    await expect(clients.findAppointments(companyId, client.id, { status: 'no_show' })).resolves.toEqual([]);
   });
 
   test('when asking for upcoming ones, then past and cancelled appointments are left out', async () => {
-    const { client, soon, later } = await clientWithAppointments();
-    const upcoming = await clients.findUpcomingAppointments(client.id, new Date('2030-01-03T00:00:00Z'));
+    const { companyId, client, soon, later } = await clientWithAppointments();
+    const upcoming = await clients.findUpcomingAppointments(companyId, client.id, new Date('2030-01-03T00:00:00Z'));
     expect(upcoming.map((a) => a.id)).toEqual([soon.id, later.id]);
-    await expect(clients.findUpcomingAppointments(client.id, new Date('2030-01-03T00:00:00Z'), 1)).resolves.toHaveLength(1);
+    await expect(clients.findUpcomingAppointments(companyId, client.id, new Date('2030-01-03T00:00:00Z'), 1)).resolves.toHaveLength(1);
+  });
+
+  test('when another salon asks for the client or their appointments, then it gets nothing', async () => {
+    const { client } = await clientWithAppointments();
+    const other = await freshCompany();
+    await expect(clients.findById(other, client.id)).resolves.toBeNull();
+    await expect(clients.findAppointments(other, client.id)).resolves.toEqual([]);
+    await expect(clients.findUpcomingAppointments(other, client.id, new Date('2030-01-03T00:00:00Z'))).resolves.toEqual([]);
   });
 });
 

@@ -126,44 +126,64 @@ describe('AppointmentRepository', () => {
   test('when rescheduling into a taken slot, then it is a conflict and the appointment is unchanged', async () => {
     await create('2031-01-02T10:00:00Z');
     const moving = await create('2031-01-02T12:00:00Z');
-    await expect(appointments.reschedule(moving.id, new Date('2031-01-02T10:30:00Z'))).rejects.toBeInstanceOf(BookingConflictError);
-    await expect(appointments.findById(moving.id)).resolves.toEqual(moving);
+    await expect(appointments.reschedule(COMPANY, moving.id, new Date('2031-01-02T10:30:00Z'))).rejects.toBeInstanceOf(BookingConflictError);
+    await expect(appointments.findById(COMPANY, moving.id)).resolves.toEqual(moving);
   });
 
   test('when rescheduling without an end, then the duration is kept', async () => {
     const moving = await create('2031-01-03T10:00:00Z', 90);
-    const moved = await appointments.reschedule(moving.id, new Date('2031-01-03T15:00:00Z'));
+    const moved = await appointments.reschedule(COMPANY, moving.id, new Date('2031-01-03T15:00:00Z'));
     expect(moved).toMatchObject({ startAt: new Date('2031-01-03T15:00:00Z'), endAt: new Date('2031-01-03T16:30:00Z') });
-    const stretched = await appointments.reschedule(moving.id, new Date('2031-01-03T15:00:00Z'), new Date('2031-01-03T17:00:00Z'));
+    const stretched = await appointments.reschedule(COMPANY, moving.id, new Date('2031-01-03T15:00:00Z'), new Date('2031-01-03T17:00:00Z'));
     expect(stretched.endAt).toEqual(new Date('2031-01-03T17:00:00Z'));
   });
 
   test('when cancelled, then the slot is free again and cancelling again returns it unchanged', async () => {
     const first = await create('2031-01-04T10:00:00Z');
-    const cancelled = await appointments.cancel(first.id);
+    const cancelled = await appointments.cancel(COMPANY, first.id);
     expect(cancelled.status).toBe('cancelled');
-    await expect(appointments.cancel(first.id)).resolves.toEqual(cancelled);
+    await expect(appointments.cancel(COMPANY, first.id)).resolves.toEqual(cancelled);
     await expect(create('2031-01-04T10:00:00Z')).resolves.toMatchObject({ status: 'pending' });
   });
 
   test('when a cancelled appointment is rescheduled, then it is a validation error', async () => {
     const first = await create('2031-01-05T10:00:00Z');
-    await appointments.cancel(first.id);
-    await expect(appointments.reschedule(first.id, new Date('2031-01-06T10:00:00Z'))).rejects.toThrow('a cancelled appointment cannot be rescheduled');
+    await appointments.cancel(COMPANY, first.id);
+    await expect(appointments.reschedule(COMPANY, first.id, new Date('2031-01-06T10:00:00Z'))).rejects.toThrow('a cancelled appointment cannot be rescheduled');
   });
 
   test('when a completed appointment is cancelled, then it is a validation error', async () => {
     const done = await appointments.create({ companyId: COMPANY, clientId, staffId, ...slot('2031-01-07T10:00:00Z'), status: 'completed' });
-    await expect(appointments.cancel(done.id)).rejects.toBeInstanceOf(ValidationError);
+    await expect(appointments.cancel(COMPANY, done.id)).rejects.toBeInstanceOf(ValidationError);
   });
 
   test('when the appointment does not exist, then reschedule and cancel say not found', async () => {
-    await expect(appointments.reschedule(999_999, new Date('2031-02-01T10:00:00Z'))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(appointments.cancel(999_999)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(appointments.reschedule(COMPANY, 999_999, new Date('2031-02-01T10:00:00Z'))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(appointments.cancel(COMPANY, 999_999)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  test('when another salon reschedules or cancels the appointment by id, then it is not found and the appointment is unchanged', async () => {
+    const other = COMPANY + 1;
+    await new CompanyRepository(stack.db).upsertCompany({ id: other, title: 'Other salon' });
+    const target = await create('2031-01-09T10:00:00Z');
+    await expect(appointments.findById(other, target.id)).resolves.toBeNull();
+    await expect(appointments.reschedule(other, target.id, new Date('2031-01-09T14:00:00Z'))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(appointments.cancel(other, target.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(appointments.findById(COMPANY, target.id)).resolves.toEqual(target);
+  });
+
+  test('when appointments are asked for as busy time, then non-cancelled ones overlapping the range come back', async () => {
+    const kept = await create('2031-01-10T10:00:00Z');
+    const dropped = await create('2031-01-10T12:00:00Z');
+    await appointments.cancel(COMPANY, dropped.id);
+    await create('2031-01-10T16:00:00Z');
+    const busy = await appointments.findBusy([staffId], new Date('2031-01-10T10:30:00Z'), new Date('2031-01-10T16:00:00Z'));
+    expect(busy).toEqual([{ staffId, startAt: kept.startAt, endAt: kept.endAt }]);
+    await expect(appointments.findBusy([], new Date('2031-01-10T00:00:00Z'), new Date('2031-01-11T00:00:00Z'))).resolves.toEqual([]);
   });
 
   test('when the end is before the start, then the database refuses it as a validation error', async () => {
     const moving = await create('2031-01-08T10:00:00Z');
-    await expect(appointments.reschedule(moving.id, new Date('2031-01-08T12:00:00Z'), new Date('2031-01-08T11:00:00Z'))).rejects.toBeInstanceOf(ValidationError);
+    await expect(appointments.reschedule(COMPANY, moving.id, new Date('2031-01-08T12:00:00Z'), new Date('2031-01-08T11:00:00Z'))).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -134,5 +134,6 @@ describe('importMultiFileAuth', () => {
 
     const forced = await run('--force');
     expect(forced.stdout).toContain('every file reads back identically from PostgreSQL');
-  });
+    // Two script processes compile TypeScript at start: on a loaded, shared machine that alone can take a minute.
+  }, 300_000);
 });

@@ -88,18 +88,18 @@ describe('operation schemas', () => {
   });
 
   test('when an appointment status is given alone or as a list, then both parse to a list', () => {
-    expect(getClientAppointmentsInput.parse({ clientId: 1, status: 'confirmed' }).status).toEqual(['confirmed']);
-    expect(getClientAppointmentsInput.parse({ clientId: 1, status: ['pending', 'confirmed'] }).status).toEqual(['pending', 'confirmed']);
-    expect(getClientAppointmentsInput.parse({ clientId: 1 }).status).toBeUndefined();
-    expect(getClientAppointmentsInput.safeParse({ clientId: 1, status: 'lost' }).success).toBe(false);
-    expect(getClientAppointmentsInput.safeParse({ clientId: 1, status: [] }).success).toBe(false);
+    expect(getClientAppointmentsInput.parse({ companyId: 1, clientId: 1, status: 'confirmed' }).status).toEqual(['confirmed']);
+    expect(getClientAppointmentsInput.parse({ companyId: 1, clientId: 1, status: ['pending', 'confirmed'] }).status).toEqual(['pending', 'confirmed']);
+    expect(getClientAppointmentsInput.parse({ companyId: 1, clientId: 1 }).status).toBeUndefined();
+    expect(getClientAppointmentsInput.safeParse({ companyId: 1, clientId: 1, status: 'lost' }).success).toBe(false);
+    expect(getClientAppointmentsInput.safeParse({ companyId: 1, clientId: 1, status: [] }).success).toBe(false);
   });
 
   test('when endAt is not an instant, then the booking schemas refuse it instead of throwing', () => {
     const base = { companyId: 1, client: { phone: '79991234567' }, staffId: 1, serviceId: 2, startAt: '2030-01-01T10:00:00Z' };
     for (const endAt of ['soon', 42, {}, '+275760-09-13T00:00:00.000Z']) {
       expect(createBookingInput.safeParse({ ...base, endAt }).success).toBe(false);
-      expect(rescheduleBookingInput.safeParse({ appointmentId: 1, startAt: base.startAt, endAt }).success).toBe(false);
+      expect(rescheduleBookingInput.safeParse({ companyId: 1, appointmentId: 1, startAt: base.startAt, endAt }).success).toBe(false);
     }
   });
 

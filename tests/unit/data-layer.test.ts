@@ -1,6 +1,7 @@
 import { mockDeep, mockReset, type DeepMockProxy } from 'jest-mock-extended';
 import { BookingConflictError, NotFoundError, TimeoutError } from '../../src/db/errors.js';
 import { DataLayer } from '../../src/data-layer/data-layer.js';
+import { READ_OPERATIONS, WRITE_OPERATIONS } from '../../src/data-layer/operation-access.js';
 import type { DataLayerContext } from '../../src/data-layer/context.js';
 import type { Repositories } from '../../src/repositories/repositories.js';
 import { markReported, type ErrorReporter } from '../../src/observability/error-reporter.js';
@@ -27,6 +28,9 @@ function dataLayer(): DataLayer {
 }
 
 const staffRow = { id: 5, companyId: 1, isActive: true, isFired: false } as never;
+const companyRow = { id: 1, timezone: 'Europe/Moscow' } as never;
+/** 2030-01-05 is a working day 09:00-21:00 Moscow time (06:00-18:00Z). */
+const scheduleRows = [{ staffId: 5, date: new Date('2030-01-05T00:00:00Z'), isWorking: true, workingIntervals: [{ from: '09:00', to: '21:00' }] }] as never;
 const clientRow = { id: 9, companyId: 1, phone: '79991234567' } as never;
 
 beforeEach(() => {
@@ -52,8 +56,9 @@ describe('DataLayer surface', () => {
 describe('DataLayer validation', () => {
   test.each([
     ['getClientByPhone', { companyId: 1, phone: 'abc' }],
-    ['getClientById', { clientId: -1 }],
-    ['getClientAppointments', { clientId: 1, limit: 10_000 }],
+    ['getClientById', { companyId: 1, clientId: -1 }],
+    ['getClientById', { clientId: 1 }],
+    ['getClientAppointments', { companyId: 1, clientId: 1, limit: 10_000 }],
     ['searchClientsByName', { companyId: 1, query: '  ' }],
     ['upsertClients', { companyId: 1, clients: [] }],
     ['getStaff', { companyId: 1, serviceId: 3 }],
@@ -64,8 +69,16 @@ describe('DataLayer validation', () => {
     ['upsertCompany', { id: 1, title: '' }],
     ['upsertDialogContext', { companyId: 1, phone: '79991234567', state: { f: () => 1 } }],
     ['createBooking', { companyId: 1, client: { phone: '79991234567' }, staffId: 1, startAt: '2030-01-01T10:00:00Z' }],
-    ['rescheduleBooking', { appointmentId: 1, startAt: 'tomorrow' }],
+    ['rescheduleBooking', { companyId: 1, appointmentId: 1, startAt: 'tomorrow' }],
+    ['rescheduleBooking', { appointmentId: 1, startAt: '2030-01-01T10:00:00Z' }],
+    ['rescheduleBooking', { companyId: 1, appointmentId: 1, startAt: '2030-01-01T10:00:00Z', endAt: '2030-01-04T10:00:00Z' }],
     ['cancelBooking', {}],
+    ['cancelBooking', { appointmentId: 1 }],
+    ['getStaffById', { staffId: 1 }],
+    ['getServiceById', { serviceId: 1 }],
+    ['getStaffSchedule', { staffId: 1, date: '2030-01-01' }],
+    ['upsertStaffSchedules', { schedules: [{ staffId: 1, date: '2030-01-01' }] }],
+    ['createBooking', { companyId: 1, client: { phone: '79991234567' }, staffId: 1, serviceId: 2, startAt: '2030-01-01T10:00:00Z', idempotencyKey: '' }],
     ['getServices', null],
     // Found by the data-layer fuzz test: each used to throw out of the facade or reach PostgreSQL.
     ['createBooking', { companyId: 1, client: { phone: '79991234567' }, staffId: 1, serviceId: 2, startAt: '2030-01-01T10:00:00Z', endAt: 'soon' }],
@@ -73,8 +86,8 @@ describe('DataLayer validation', () => {
     ['upsertClient', { companyId: 1, phone: '79991234567', name: 'Anna\u0000' }],
     ['upsertClient', { companyId: 1, phone: '79991234567', totalSpent: 1e11 }],
     ['upsertDialogContext', { companyId: 1, phone: '79991234567', state: { text: '\ud800' } }],
-    ['rescheduleBooking', { appointmentId: 1, startAt: '0000-01-01T00:00:00Z' }],
-    ['getStaffSchedule', { staffId: 1, date: '0000-01-01' }],
+    ['rescheduleBooking', { companyId: 1, appointmentId: 1, startAt: '0000-01-01T00:00:00Z' }],
+    ['getStaffSchedule', { companyId: 1, staffId: 1, date: '0000-01-01' }],
   ])('when %s gets invalid input, then it answers VALIDATION_ERROR without touching a repository or reporting', async (method, input) => {
     const result = await (dataLayer() as unknown as Record<string, (i: unknown) => Promise<unknown>>)[method]!(input);
     expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', retryable: false } });
@@ -94,14 +107,21 @@ describe('DataLayer results', () => {
     await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '+7 999 123-45-67' })).resolves.toEqual({ success: true, data: clientRow });
   });
 
-  test('when nothing is found, then the answer is success with null, not an error', async () => {
+  test('when a lookup by phone finds nobody, then the answer is success with null, not an error', async () => {
+    repositories.clients.findByPhone.mockResolvedValue(null);
+    await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '+7 999 123-45-67' })).resolves.toEqual({ success: true, data: null });
+  });
+
+  test('when a read by id finds no record in the salon, then the answer is NOT_FOUND and nothing is reported', async () => {
     repositories.services.findById.mockResolvedValue(null);
-    await expect(dataLayer().getServiceById({ serviceId: 3 })).resolves.toEqual({ success: true, data: null });
+    await expect(dataLayer().getServiceById({ companyId: 1, serviceId: 3 })).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND', retryable: false } });
+    expect(reporter.report).not.toHaveBeenCalled();
   });
 
   test('when the repository refuses with an expected error, then it is a failure and nothing is reported', async () => {
+    repositories.companies.findById.mockResolvedValue(companyRow);
     repositories.appointments.cancel.mockRejectedValue(new NotFoundError('the appointment does not exist'));
-    await expect(dataLayer().cancelBooking({ appointmentId: 4 })).resolves.toEqual({
+    await expect(dataLayer().cancelBooking({ companyId: 1, appointmentId: 4 })).resolves.toEqual({
       success: false,
       error: { code: 'NOT_FOUND', message: 'the appointment does not exist', retryable: false },
     });
@@ -129,19 +149,20 @@ describe('DataLayer results', () => {
   test('when code throws something that is not a domain error, then the caller gets INTERNAL_ERROR and Sentry the original', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
     repositories.staff.findById.mockRejectedValue(bug);
-    await expect(dataLayer().getStaffById({ staffId: 2 })).resolves.toEqual({
+    await expect(dataLayer().getStaffById({ companyId: 1, staffId: 2 })).resolves.toEqual({
       success: false,
       error: { code: 'INTERNAL_ERROR', message: 'an unexpected error occurred', retryable: false },
     });
-    expect(reporter.report).toHaveBeenCalledWith(bug, expect.objectContaining({ component: 'data-layer', operation: 'getStaffById', context: { staffId: 2 } }));
+    expect(reporter.report).toHaveBeenCalledWith(bug, expect.objectContaining({ component: 'data-layer', operation: 'getStaffById', context: { companyId: 1, staffId: 2 } }));
   });
 });
 
 describe('DataLayer clock', () => {
   test('when asking for upcoming appointments, then "now" is the injected clock', async () => {
+    repositories.companies.findById.mockResolvedValue(companyRow);
     repositories.clients.findUpcomingAppointments.mockResolvedValue([]);
-    await dataLayer().getUpcomingAppointments({ clientId: 3 });
-    expect(repositories.clients.findUpcomingAppointments.mock.calls[0]?.[1]).toEqual(NOW);
+    await dataLayer().getUpcomingAppointments({ companyId: 1, clientId: 3 });
+    expect(repositories.clients.findUpcomingAppointments.mock.calls[0]?.[2]).toEqual(NOW);
   });
 
   test('when saving a dialog context, then it expires TTL hours after the injected now', async () => {
@@ -160,9 +181,14 @@ describe('DataLayer clock', () => {
 describe('DataLayer.createBooking', () => {
   const input = { companyId: 1, client: { phone: '79991234567' }, staffId: 5, serviceId: 7, startAt: '2030-01-05T10:00:00Z' };
 
+  beforeEach(() => {
+    repositories.companies.findById.mockResolvedValue(companyRow);
+    repositories.schedules.findForDays.mockResolvedValue(scheduleRows);
+  });
+
   test('when the service would end the booking after the year 9999, then it is a VALIDATION_ERROR and nothing is created', async () => {
     repositories.staff.findById.mockResolvedValue(staffRow);
-    repositories.services.findById.mockResolvedValue({ id: 7, companyId: 1, duration: 45 } as never);
+    repositories.services.findById.mockResolvedValue({ id: 7, companyId: 1, duration: 45, isActive: true } as never);
     const result = await dataLayer().createBooking({ ...input, startAt: '9999-12-31T23:30:00Z' });
     expect(result).toMatchObject({ success: false, error: { code: 'VALIDATION_ERROR', message: expect.stringContaining('9999') } });
     expect(repositories.clients.findOrCreateByPhone).not.toHaveBeenCalled();
@@ -171,17 +197,21 @@ describe('DataLayer.createBooking', () => {
 
   test('when everything exists, then the booking runs in one transaction and the end comes from the service duration', async () => {
     repositories.staff.findById.mockResolvedValue(staffRow);
-    repositories.services.findById.mockResolvedValue({ id: 7, companyId: 1, duration: 45 } as never);
+    repositories.services.findById.mockResolvedValue({ id: 7, companyId: 1, duration: 45, isActive: true } as never);
     repositories.clients.findOrCreateByPhone.mockResolvedValue({ client: clientRow, created: true });
     repositories.appointments.create.mockImplementation(async (data) => ({ id: 1, ...data }) as never);
     const result = await dataLayer().createBooking(input);
     expect(transactions).toEqual(['createBooking']);
-    expect(result).toMatchObject({ success: true, data: { clientCreated: true, appointment: { clientId: 9, endAt: new Date('2030-01-05T10:45:00Z') } } });
+    expect(result).toMatchObject({
+      success: true,
+      data: { clientCreated: true, replayed: false, appointment: { clientId: 9, endAt: new Date('2030-01-05T10:45:00Z'), startAtLocal: '2030-01-05T13:00:00+03:00' } },
+    });
   });
 
-  test('when the staff member belongs to another salon, then it is NOT_FOUND and no client is created', async () => {
-    repositories.staff.findById.mockResolvedValue({ ...(staffRow as object), companyId: 2 } as never);
+  test('when the staff member is not of this salon, then it is NOT_FOUND and no client is created', async () => {
+    repositories.staff.findById.mockResolvedValue(null);
     await expect(dataLayer().createBooking(input)).resolves.toMatchObject({ success: false, error: { code: 'NOT_FOUND' } });
+    expect(repositories.staff.findById).toHaveBeenCalledWith(1, 5);
     expect(repositories.clients.findOrCreateByPhone).not.toHaveBeenCalled();
   });
 
@@ -216,5 +246,35 @@ describe('DataLayer bulk writes', () => {
     clients[3] = { phone: 'x' };
     const result = await dataLayer().upsertClients({ companyId: 1, clients });
     expect(result.success ? '' : result.error.message).toContain('clients.3.phone');
+  });
+});
+
+describe('DataLayer statement timeouts', () => {
+  const statementTimeout = () => new TimeoutError('the statement was cancelled by the statement timeout', { sqlState: '57014', retryable: false });
+
+  test('when a read operation times out, then the answer is retryable: nothing was changed', async () => {
+    repositories.clients.findByPhone.mockRejectedValue(statementTimeout());
+    await expect(dataLayer().getClientByPhone({ companyId: 1, phone: '79991234567' })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: true } });
+  });
+
+  test('when a write times out in a transaction that rolled back, then the answer is retryable', async () => {
+    const error = statementTimeout();
+    error.rolledBack = true;
+    repositories.clients.bulkUpsertByPhone.mockRejectedValue(error);
+    await expect(dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }] })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: true } });
+  });
+
+  test('when a write times out outside a transaction, or its transaction may have committed, then the answer is not retryable', async () => {
+    repositories.dialogContexts.save.mockRejectedValue(statementTimeout());
+    await expect(dataLayer().upsertDialogContext({ companyId: 1, phone: '79991234567', state: {} })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: false } });
+    // A timeout that says "retry" by itself (the transaction closed by its own timer) is not trusted in a write unless it rolled back.
+    repositories.clients.bulkUpsertByPhone.mockRejectedValue(new TimeoutError('the transaction was closed before it finished'));
+    await expect(dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }] })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: false } });
+  });
+
+  test('when the facade\'s methods are listed, then each is exactly one of a read or a write', () => {
+    const methods = Object.getOwnPropertyNames(DataLayer.prototype).filter((name) => name !== 'constructor').sort();
+    expect([...READ_OPERATIONS, ...WRITE_OPERATIONS].sort()).toEqual(methods);
+    expect([...READ_OPERATIONS].filter((name) => WRITE_OPERATIONS.has(name))).toEqual([]);
   });
 });

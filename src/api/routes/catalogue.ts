@@ -21,7 +21,8 @@ import type { DataLayer, Result, ResultError } from '../../data-layer/index.js';
 import { validationFailure } from '../../data-layer/run-operation.js';
 import { isoDate } from '../../data-layer/schemas/common.js';
 import { HTTP_STATUS_BY_CODE } from '../http-errors.js';
-import type { Company, Service, Staff, StaffSchedule } from '../../generated/prisma/client.js';
+import type { ScheduleWithLocalTimes } from '../../data-layer/local-times.js';
+import type { Company, Service, Staff } from '../../generated/prisma/client.js';
 import type { FreeInterval } from '../../repositories/staff-repository.js';
 
 /** A path or query id: digits only (no "1e3", "0x10", " 7"), within the INTEGER columns. */
@@ -61,22 +62,32 @@ const toService = (s: Service) => ({
   weight: s.weight,
 });
 
-/** With ?date=, free intervals (instants, ISO 8601 UTC) come along. */
+/** An interval as instants (ISO 8601 UTC) and as the salon's wall-clock time (ISO 8601 with its offset). */
+const toInterval = (i: { startAt: Date; endAt: Date; startAtLocal: string; endAtLocal: string }) => ({
+  startAt: i.startAt.toISOString(),
+  endAt: i.endAt.toISOString(),
+  startAtLocal: i.startAtLocal,
+  endAtLocal: i.endAtLocal,
+});
+
+/** With ?date=, free intervals come along. */
 const toStaff = (m: Staff & { freeIntervals?: FreeInterval[] }) => ({
   id: m.id,
   crmId: m.crmId,
   name: m.name,
   specialization: m.specialization,
   rating: decimal(m.rating),
-  ...(m.freeIntervals ? { freeIntervals: m.freeIntervals.map((f) => ({ startAt: new Date(f.startAt).toISOString(), endAt: new Date(f.endAt).toISOString() })) } : {}),
+  ...(m.freeIntervals ? { freeIntervals: m.freeIntervals.map(toInterval) } : {}),
 });
 
-const toSchedule = (s: StaffSchedule) => ({
+const toSchedule = (s: ScheduleWithLocalTimes) => ({
   staffId: s.staffId,
   date: day(s.date),
   isWorking: s.isWorking,
   workingIntervals: s.workingIntervals,
   freeSlots: s.freeSlots,
+  timeZone: s.timeZone,
+  workingPeriods: s.workingPeriods.map(toInterval),
 });
 
 /** bigint has no JSON form; as a string it keeps every digit. (Decimals are turned into strings by the views.) */
@@ -153,10 +164,7 @@ export function catalogueRouter(dataLayer: DataLayer): Router {
     const params = parse(res, scheduleParams, req.params);
     const query = params && parse(res, scheduleQuery, req.query);
     if (!params || !query || !(await companyExists(res, params.companyId))) return;
-    const member = await dataLayer.getStaffById({ staffId: params.staffId });
-    if (!member.success) return sendError(res, member.error);
-    // Staff ids are global: one of another salon is "not found" here, not a leak across salons.
-    if (member.data === null || member.data.companyId !== params.companyId) return sendError(res, notFound('no such staff member in this company'));
+    // A staff member of another salon is NOT_FOUND (tenancy), as a missing one: 404, not a leak across salons.
     const schedules = await dataLayer.getStaffSchedules({ companyId: params.companyId, staffId: params.staffId, from: query.from, to: query.to });
     sendResult(res, schedules, (rows) => rows.map(toSchedule));
   });

@@ -4,10 +4,11 @@ import { id, instant, jsonObject, limit, money, phone, text } from './common.js'
 export const appointmentStatus = z.enum(['pending', 'confirmed', 'cancelled', 'completed', 'no_show']);
 
 export const getClientByPhoneInput = z.object({ companyId: id, phone });
-export const getClientByIdInput = z.object({ clientId: id });
+export const getClientByIdInput = z.object({ companyId: id, clientId: id });
 
 export const getClientAppointmentsInput = z
   .object({
+    companyId: id,
     clientId: id,
     from: instant.optional(),
     to: instant.optional(),
@@ -19,7 +20,7 @@ export const getClientAppointmentsInput = z
   })
   .refine((v) => !v.from || !v.to || v.from < v.to, { message: 'from must be before to', path: ['to'] });
 
-export const getUpcomingAppointmentsInput = z.object({ clientId: id, limit: limit(10, 100) });
+export const getUpcomingAppointmentsInput = z.object({ companyId: id, clientId: id, limit: limit(10, 100) });
 
 export const searchClientsByNameInput = z.object({
   companyId: id,

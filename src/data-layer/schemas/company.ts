@@ -1,16 +1,11 @@
 import { z } from 'zod';
+import { isTimeZone } from '../../domain/salon-time.js';
 import { id, jsonObject, text } from './common.js';
 
 export const getCompanyInput = z.object({ companyId: id });
 
-const timezone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'unknown time zone');
+/** An IANA zone, checked as the booking rules will read it (src/domain/salon-time.ts). */
+const timezone = z.string().refine(isTimeZone, 'unknown time zone');
 
 export const upsertCompanyInput = z.object({
   id,

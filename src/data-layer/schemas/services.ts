@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { id, jsonObject, money, text } from './common.js';
 
 export const getServicesInput = z.object({ companyId: id, includeInactive: z.boolean().default(false) });
-export const getServiceByIdInput = z.object({ serviceId: id });
+export const getServiceByIdInput = z.object({ companyId: id, serviceId: id });
 export const getServicesByCategoryInput = z.object({ companyId: id, categoryId: id, includeInactive: z.boolean().default(false) });
 
 export const serviceFields = z

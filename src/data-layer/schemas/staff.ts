@@ -4,7 +4,7 @@ import { id, isoDate, jsonArray } from './common.js';
 /** A schedule read is bounded: a quarter is what the assistant ever shows. */
 const MAX_SCHEDULE_DAYS = 92;
 
-export const getStaffByIdInput = z.object({ staffId: id });
+export const getStaffByIdInput = z.object({ companyId: id, staffId: id });
 
 /** Without a date: the salon's staff. With a date: who can still take a booking that day (for the service, if given). */
 export const getStaffInput = z
@@ -24,7 +24,7 @@ export const getStaffSchedulesInput = z
     path: ['to'],
   });
 
-export const getStaffScheduleInput = z.object({ staffId: id, date: isoDate });
+export const getStaffScheduleInput = z.object({ companyId: id, staffId: id, date: isoDate });
 
 export const scheduleFields = z.object({
   staffId: id,
@@ -35,6 +35,8 @@ export const scheduleFields = z.object({
 });
 export type ScheduleFields = z.output<typeof scheduleFields>;
 
+/** Every staff id must be of the salon: a staff member of another salon is NOT_FOUND and nothing is written. */
 export const upsertStaffSchedulesInput = z.object({
+  companyId: id,
   schedules: z.array(scheduleFields).min(1).max(50_000),
 });
