@@ -38,7 +38,7 @@ export interface AvailabilityOptions {
  * computed as multiranges; a staff member is available when one free piece
  * is at least the needed duration.
  */
-const AVAILABILITY_SQL = `
+export const AVAILABILITY_SQL = `
 WITH day AS (
   SELECT c."timezone" AS tz, $2::date AS d FROM "companies" c WHERE c."id" = $1::int
 ),
