@@ -59,6 +59,9 @@ function runProbe(env: Record<string, string>, name: string): Promise<ProbeRun> 
   });
 }
 
+/** Each test starts a TypeScript process (tsx) and, with a DSN, the whole SDK: minutes on a loaded machine. */
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+
 const loadedPackage = (modules: string[], name: string) => modules.some((url) => url.includes(`/node_modules/${name}/`));
 
 describe('Sentry start-up', () => {
@@ -71,7 +74,7 @@ describe('Sentry start-up', () => {
     expect(loadedPackage(run.modules, '@sentry/node')).toBe(false);
     expect(loadedPackage(run.modules, '@sentry/opentelemetry')).toBe(false);
     expect(run.modules.some((url) => url.includes('/node_modules/@opentelemetry/'))).toBe(false);
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   test('when SENTRY_DSN is set, then the SDK is initialised before the entry point and a reported failure reaches Sentry with its tags', async () => {
     const envelopes: string[] = [];
@@ -98,5 +101,5 @@ describe('Sentry start-up', () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 });
