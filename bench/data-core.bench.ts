@@ -107,25 +107,39 @@ async function inRawTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =>
   }
 }
 
-/** Runs both sides in alternating chunks; returns ops/s of each. */
+/** CPU time (user + system) of this process since `from`, ms. */
+const cpuMsSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+};
+
+/**
+ * Runs both sides in alternating chunks; returns ops/s of each, and the
+ * process CPU ms per operation of each (client-side cost, which machine load
+ * distorts much less than wall time).
+ */
 async function interleaved(total: number, chunks: number, ours: (i: number) => Promise<unknown>, raw: (i: number) => Promise<unknown>) {
   const perChunk = Math.ceil(total / chunks);
-  let oursMs = 0;
-  let rawMs = 0;
+  const spent = { ours: { ms: 0, cpuMs: 0 }, raw: { ms: 0, cpuMs: 0 } };
   let i = 0;
   for (let chunk = 0; chunk < chunks; chunk += 1) {
     const sides: [(i: number) => Promise<unknown>, 'ours' | 'raw'][] = chunk % 2 ? [[raw, 'raw'], [ours, 'ours']] : [[ours, 'ours'], [raw, 'raw']];
     const start = i;
     for (const [fn, side] of sides) {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       for (let k = 0; k < perChunk; k += 1) await fn(start + k);
-      const elapsed = performance.now() - started;
-      if (side === 'ours') oursMs += elapsed;
-      else rawMs += elapsed;
+      spent[side].cpuMs += cpuMsSince(cpu);
+      spent[side].ms += performance.now() - started;
     }
     i += perChunk;
   }
-  return { ours: (perChunk * chunks * 1000) / oursMs, raw: (perChunk * chunks * 1000) / rawMs };
+  const ops = perChunk * chunks;
+  return {
+    ours: (ops * 1000) / spent.ours.ms,
+    raw: (ops * 1000) / spent.raw.ms,
+    cpu: `CPU per op: ours ${(spent.ours.cpuMs / ops).toFixed(2)} ms, raw ${(spent.raw.cpuMs / ops).toFixed(2)} ms`,
+  };
 }
 
 export async function run(ctx: BenchContext): Promise<BenchResult[]> {
@@ -148,6 +162,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const ours: number[] = [];
     const oursTx: number[] = [];
     const raw: number[] = [];
+    const bulkCpuMs = { ours: 0, tx: 0, raw: 0 };
+    // Prisma's engine (its wasm query compiler) starts on the first transaction: not part of any round.
+    await clients.withTransaction(async () => undefined);
     for (let round = 0; round < rounds; round += 1) {
       const [companyOurs, companyTx, companyRaw] = [10 + round * 3, 11 + round * 3, 12 + round * 3];
       // Half of the rows exist beforehand (with other values), half are new.
@@ -160,6 +177,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
         const companyId = side === 'ours' ? companyOurs : side === 'tx' ? companyTx : companyRaw;
         const rows = clientRows(companyId, BULK_ROWS, round + 1);
         const started = performance.now();
+        const cpu = process.cpuUsage();
         if (side === 'ours') {
           const result = await clients.bulkUpsert(rows, ['companyId', 'phone'], { batchSize: BATCH });
           if (result.inserted !== BULK_ROWS / 2 || result.updated !== BULK_ROWS / 2) throw new Error(`bulkUpsert counted ${JSON.stringify(result)}`);
@@ -169,10 +187,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
           await inRawTransaction(rawPool, (client) => rawBulk(client, rows));
         }
         const rowsPerSecond = (BULK_ROWS * 1000) / (performance.now() - started);
+        bulkCpuMs[side as 'ours' | 'tx' | 'raw'] += cpuMsSince(cpu);
         (side === 'ours' ? ours : side === 'tx' ? oursTx : raw).push(rowsPerSecond);
       }
       ctx.log(`bulkUpsert round ${round + 1}/${rounds}: ours ${Math.round(ours.at(-1)!)} rows/s, in tx ${Math.round(oursTx.at(-1)!)}, raw ${Math.round(raw.at(-1)!)}`);
     }
+    const perThousand = (ms: number) => ((ms / rounds / BULK_ROWS) * 1000).toFixed(1);
+    ctx.log(`bulkUpsert CPU per 1,000 rows: ours ${perThousand(bulkCpuMs.ours)} ms, in tx ${perThousand(bulkCpuMs.tx)} ms, raw ${perThousand(bulkCpuMs.raw)} ms`);
     results.push(throughput('bulkUpsert.10k', 'rows/s', median(ours), median(raw)));
     results.push(throughput('bulkUpsert.10k.tx', 'rows/s', median(oursTx), median(raw)));
 
@@ -193,7 +214,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       (i) => rawPool.query(findSql, [1, phoneOf(i % 1_000)]),
     );
     results.push(throughput('findOne.unique', 'ops/s', find.ours, find.raw));
-    ctx.log(`findOne.unique: ours ${Math.round(find.ours)} ops/s, raw ${Math.round(find.raw)}`);
+    ctx.log(`findOne.unique: ours ${Math.round(find.ours)} ops/s, raw ${Math.round(find.raw)}; ${find.cpu}`);
 
     // ---- upsert.single -----------------------------------------------------
     // Same statement as clients.upsert({ companyId, phone, name, visitCount }, ['companyId', 'phone']).
@@ -209,7 +230,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       (i) => rawPool.query(clientUpsertSql, [3, phoneOf(i % 300), `Client ${i % 300}`, 1_000 + i]),
     );
     results.push(throughput('upsert.single', 'ops/s', upsert.ours, upsert.raw));
-    ctx.log(`upsert.single: ours ${Math.round(upsert.ours)} ops/s, raw ${Math.round(upsert.raw)}`);
+    ctx.log(`upsert.single: ours ${Math.round(upsert.ours)} ops/s, raw ${Math.round(upsert.raw)}; ${upsert.cpu}`);
 
     // ---- transaction.booking3 ----------------------------------------------
     const staff = await rawPool.query<{ id: number }>(
@@ -257,7 +278,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     }
     const booking = await interleaved(bookings, chunks, bookOurs, bookRaw);
     results.push(throughput('transaction.booking3', 'ops/s', booking.ours, booking.raw));
-    ctx.log(`transaction.booking3: ours ${Math.round(booking.ours)} tx/s, raw ${Math.round(booking.raw)}`);
+    ctx.log(`transaction.booking3: ours ${Math.round(booking.ours)} tx/s, raw ${Math.round(booking.raw)}; ${booking.cpu}`);
   } finally {
     await db.$disconnect();
     await appPool.end();

@@ -2,7 +2,7 @@
  * Ordered, bounded shutdown shared by the API and the worker: each step runs
  * once, in order, and a failing step does not stop the ones after it.
  */
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import type { Logger } from './observability/logger.js';
 
 export interface ShutdownStep {

@@ -6,8 +6,9 @@
  *   pg:  the same database work with raw `pg` only: the floor that a
  *        Node process with a driver and a pool needs.
  * Not a *.bench.ts module: the runner spawns it so each figure is a clean process.
- * Both run under tsx with src/instrument.ts (Sentry) loaded, as `npm run`
- * scripts do, so the difference is the app stack itself.
+ * Both run under tsx with src/instrument.ts first, as `npm run` scripts do
+ * (the bench sets no SENTRY_DSN, so neither loads the Sentry SDK), so the
+ * difference is the app stack itself.
  */
 import pg from 'pg';
 

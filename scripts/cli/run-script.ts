@@ -3,7 +3,7 @@
  * on a throw report it to Sentry and print one line. Sentry is flushed before
  * either exit because process.exit would drop events still in its queue.
  */
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import { sentryReporter } from '../../src/observability/error-reporter.js';
 
 /** `name` is the script's name: the Sentry operation and the prefix of the error line. */

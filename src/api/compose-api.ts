@@ -14,7 +14,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';

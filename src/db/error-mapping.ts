@@ -271,7 +271,8 @@ export function mapDatabaseError(error: unknown): DataError {
   if (/Query read timeout|statement timeout/i.test(facts.message)) {
     return new TimeoutError('the statement took longer than the query timeout', { ...codes, retryable: false });
   }
-  if (/Transaction (already closed|not found)|expired transaction|Transaction API error/i.test(facts.message)) {
+  // TransactionClosedError (transaction-connection.ts) is the direct path's twin of Prisma's P2028.
+  if (asRecord(error)?.name === 'TransactionClosedError' || /Transaction (already closed|not found)|expired transaction|Transaction API error/i.test(facts.message)) {
     return new TimeoutError('the transaction was closed before it finished (transaction timeout)', codes);
   }
   if (CONNECTION_LOST_MESSAGES.some((pattern) => pattern.test(facts.message))) {

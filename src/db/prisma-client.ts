@@ -15,6 +15,7 @@ import type { Logger } from '../observability/logger.js';
 import { markReported, reportingOwner, type ErrorReporter } from '../observability/error-reporter.js';
 import { currentOperationLabel } from './operation-label.js';
 import { guardTransactionRelease } from './transaction-release-guard.js';
+import type { TransactionConnection } from './transaction-connection.js';
 
 export interface OperationEvent {
   model: string | undefined;
@@ -132,16 +133,20 @@ function withErrorForwarding(base: PrismaClient, deps: DbClientDeps) {
   });
 }
 
+/** Sends one statement: on the pool, or on the connection of a transaction. */
+type SendStatement = <R extends pg.QueryResultRow>(config: pg.QueryConfig) => Promise<pg.QueryResult<R>>;
+
 /**
- * Raw SQL straight on the pool, for statements outside a transaction. Prisma's
- * raw path costs about 0.4 ms per statement plus ~15 ns per parameter byte in
- * the client (measured in bench/data-core.bench.ts), which doubles the cost of
- * small hot statements. Same observation, same errors, same row shapes
- * (pg-row-types.ts); transactions keep using Prisma's transaction client.
+ * Raw SQL straight on pg, for repository statements. Prisma's raw path costs
+ * about 0.4 ms per statement plus ~15 ns per parameter byte in the client
+ * (measured in bench/data-core.bench.ts), which doubles the cost of small hot
+ * statements. Same observation, same errors, same row shapes (pg-row-types.ts)
+ * on either connection: the pool's outside a transaction, the transaction's
+ * own inside one (transaction-connection.ts).
  */
-function directSql(pool: pg.Pool, deps: DbClientDeps): DirectSql {
-  const run = async <T>(sql: string, params: unknown[]) =>
-    pool.query<T & pg.QueryResultRow>({ text: sql, values: params.map(prepareParam), types: prismaCompatibleTypes });
+function directSql(send: SendStatement, deps: DbClientDeps): DirectSql {
+  const run = <T>(sql: string, params: unknown[]) =>
+    send<T & pg.QueryResultRow>({ text: sql, values: params.map(prepareParam), types: prismaCompatibleTypes });
   return {
     query: <T>(sql: string, params: unknown[]) =>
       observed(deps, labelledCall(undefined, '$queryRawUnsafe', undefined), async () => (await run<T>(sql, params)).rows as T[]),
@@ -156,11 +161,13 @@ export interface DirectSql {
 }
 
 const directSqlByClient = new WeakMap<object, DirectSql>();
+const depsByClient = new WeakMap<object, DbClientDeps>();
 
 /**
- * Runs raw SQL on `client`: on the pool directly when it is the top-level
- * client from createDbClient, through Prisma when it is a transaction client
- * (so the statement joins the transaction) or any other client.
+ * Runs raw SQL on `client`: on pg directly when it is the top-level client
+ * from createDbClient (the pool) or a transaction client that withTransaction
+ * bound to its connection; through Prisma for any other client (a
+ * transaction opened with a bare `$transaction`), which joins the transaction too.
  */
 export function rawSql(client: DbOrTx): DirectSql {
   return (
@@ -169,6 +176,26 @@ export function rawSql(client: DbOrTx): DirectSql {
       execute: (sql: string, params: unknown[]) => client.$executeRawUnsafe(sql, ...params),
     }
   );
+}
+
+/**
+ * Makes rawSql(tx) send on the transaction's own connection, with the
+ * observation (logs, metrics, Sentry) of the client that opened it. Unless
+ * 'bound', rawSql(tx) keeps going through Prisma: 'foreign-client' when `db`
+ * is not from createDbClient (a test double), 'not-captured' when the
+ * adapter did not hand over the connection.
+ */
+export function bindTransactionSql(db: DbOrTx, tx: TxClient, connection: TransactionConnection): 'bound' | 'foreign-client' | 'not-captured' {
+  const deps = depsByClient.get(db);
+  if (!deps) return 'foreign-client';
+  if (!connection.attached) return 'not-captured';
+  directSqlByClient.set(tx, directSql((config) => connection.query(config), deps));
+  return 'bound';
+}
+
+/** True when rawSql(client) sends on pg directly (the pool, or a bound transaction's connection). */
+export function sendsDirectly(client: DbOrTx): boolean {
+  return directSqlByClient.has(client);
 }
 
 export function createDbClient(pool: pg.Pool, deps: DbClientDeps) {
@@ -180,7 +207,8 @@ export function createDbClient(pool: pg.Pool, deps: DbClientDeps) {
     }),
   );
   const client = withErrorForwarding(new PrismaClient({ adapter }), deps);
-  directSqlByClient.set(client, directSql(pool, deps));
+  directSqlByClient.set(client, directSql((config) => pool.query(config), deps));
+  depsByClient.set(client, deps);
   return client;
 }
 

@@ -4,10 +4,15 @@
  * reused by inner calls, serialization failures and deadlocks retried a
  * bounded number of times with jittered backoff, the duration logged, and a
  * failed transaction reported to Sentry once.
+ *
+ * Repository SQL inside `fn` runs on the transaction's own pg connection,
+ * not through Prisma's transaction client (transaction-connection.ts);
+ * Prisma model calls on `tx` keep going through Prisma, on the same connection.
  */
 import { mapDatabaseError } from './error-mapping.js';
 import { DataError, ErrorCode, isExpectedOutcome } from './errors.js';
-import type { Db, DbOrTx, TxClient } from './prisma-client.js';
+import { bindTransactionSql, type Db, type DbOrTx, type TxClient } from './prisma-client.js';
+import { captureTransactionConnection, outsideCapture, TransactionConnection } from './transaction-connection.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { reportingOwner, sentryReporter, type ErrorReporter } from '../observability/error-reporter.js';
 
@@ -66,6 +71,27 @@ function looksLikeDatabaseError(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+let warnedUncaptured = false;
+
+/**
+ * One attempt: Prisma's interactive transaction, with repository SQL on its
+ * connection. If the connection cannot be captured (a Prisma or adapter
+ * upgrade changed what transaction-connection.ts relies on), the statements
+ * go through Prisma's transaction client instead: correct, slower, said once.
+ */
+function runAttempt<T>(db: Db, fn: (tx: TxClient) => Promise<T>, prismaOptions: Parameters<Db['$transaction']>[1], logger: Logger): Promise<T> {
+  const connection = new TransactionConnection();
+  return captureTransactionConnection(connection, () =>
+    db.$transaction((tx) => {
+      if (bindTransactionSql(db, tx as TxClient, connection) === 'not-captured' && !warnedUncaptured) {
+        warnedUncaptured = true;
+        logger.warn({}, 'repository SQL in transactions goes through the Prisma client: the transaction connection was not captured (Prisma or adapter upgrade?)');
+      }
+      return outsideCapture(() => fn(tx as TxClient));
+    }, prismaOptions),
+  );
+}
+
 export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   // Already inside a transaction: join it. Its owner commits, rolls back and retries.
   if (isTransactionClient(db)) return fn(db);
@@ -89,15 +115,15 @@ export async function withTransaction<T>(db: DbOrTx, fn: (tx: TxClient) => Promi
     // Whether the work resolved, so Prisma went on to send COMMIT: a failure before that provably rolled back.
     let workDone = false;
     try {
-      const result = await (db as Db).$transaction(async (tx) => {
-        const value = await fn(tx as TxClient);
+      const result = await runAttempt(db as Db, async (tx) => {
+        const value = await fn(tx);
         workDone = true;
         return value;
       }, {
         timeout: options.timeout ?? TRANSACTION_DEFAULTS.timeout,
         maxWait: options.maxWait ?? TRANSACTION_DEFAULTS.maxWait,
         ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
-      });
+      }, logger);
       const committedMs = performance.now() - started;
       logger.debug({ transaction: name, attempt, durationMs: Math.round(committedMs) }, 'transaction committed');
       finished({ name, durationMs: committedMs, attempts: attempt });

@@ -3,7 +3,7 @@
  * reports it and marks it; layers above see the mark and do not report again.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as Sentry from '@sentry/node';
+import * as Sentry from '@sentry/core';
 import { scrubValue } from './scrub.js';
 
 export interface ErrorReport {

@@ -6,9 +6,10 @@
  * Why raw SQL and not the model API: the model API costs 3 to 7 times raw
  * `pg` on small statements (query compilation in the client) and cannot do a
  * set-based upsert. `rawSql(client)` keeps the error handling of the
- * extension (typed errors, Sentry once) and joins transactions: a TxClient
- * runs the statement on the transaction's connection through Prisma; the
- * top-level client runs it on the pool directly (prisma-client.ts, directSql).
+ * extension (typed errors, Sentry once) and joins transactions: the
+ * top-level client runs the statement on the pool, a TxClient from
+ * withTransaction on the transaction's own pg connection (both directly with
+ * pg: prisma-client.ts, transaction-connection.ts).
  *
  * Rows come back in the Prisma model shape: camelCase fields, Date for
  * timestamps and dates, Prisma.Decimal for numeric, bigint for bigint, parsed
