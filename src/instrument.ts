@@ -8,11 +8,11 @@
  */
 import * as Sentry from '@sentry/node';
 import { configSchema } from './config.js';
-import { packageVersion } from './observability/package-info.js';
+import { sentryRelease } from './observability/release.js';
 import { sentryOptions } from './observability/sentry-options.js';
 
 const sentryEnv = configSchema
-  .pick({ SENTRY_DSN: true, SENTRY_ENVIRONMENT: true, SENTRY_TRACES_SAMPLE_RATE: true })
+  .pick({ SENTRY_DSN: true, SENTRY_ENVIRONMENT: true, SENTRY_TRACES_SAMPLE_RATE: true, SENTRY_RELEASE: true })
   .safeParse(process.env);
 
 if (!Sentry.isInitialized()) {
@@ -20,7 +20,8 @@ if (!Sentry.isInitialized()) {
     sentryOptions({
       dsn: sentryEnv.success ? sentryEnv.data.SENTRY_DSN : undefined,
       environment: sentryEnv.success ? sentryEnv.data.SENTRY_ENVIRONMENT : undefined,
-      release: packageVersion(),
+      // Resolved only when events can be sent (it may ask git).
+      release: sentryEnv.success && sentryEnv.data.SENTRY_DSN ? sentryRelease(sentryEnv.data.SENTRY_RELEASE) : 'unset',
       tracesSampleRate: sentryEnv.success ? sentryEnv.data.SENTRY_TRACES_SAMPLE_RATE : 0,
     }),
   );

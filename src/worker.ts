@@ -11,6 +11,7 @@ import { createLogger } from './observability/logger.js';
 import { sentryReporter } from './observability/error-reporter.js';
 import { openDatabase } from './db/database.js';
 import { createShutdown, exitWithReason } from './lifecycle.js';
+import { exitOnSignals } from './shutdown-signals.js';
 import { scheduleEvery } from './jobs/scheduler.js';
 import { runKeyCleanupJob } from './jobs/whatsapp-key-cleanup-job.js';
 
@@ -38,9 +39,7 @@ async function main(): Promise<void> {
       ],
       config.SENTRY_FLUSH_TIMEOUT_MS,
     );
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
-    }
+    exitOnSignals({ logger, shutdown });
     logger.info({ cleanupIntervalHours: config.CLEANUP_INTERVAL_HOURS, embeddedDatabase: Boolean(database.embedded) }, 'worker started');
   } catch (error) {
     exitWithReason(logger, error);
