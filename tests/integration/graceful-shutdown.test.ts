@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { freePort } from '../../src/net/free-port.js';
 import { isAlive, pollUntil, spawnApi, type ApiProcess } from '../helpers/api-process.js';
+import { runKeepAliveClients } from '../../scripts/load/keep-alive-clients.js';
 import { composeApi } from '../../src/api/compose-api.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -110,5 +111,119 @@ describe('composeApi shutdown order', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe('API process on SIGTERM under keep-alive traffic', () => {
+  let database: TestDatabase;
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const seed = new pg.Client({ connectionString: database.url });
+    await seed.connect();
+    await seed.query("INSERT INTO companies (id, title, updated_at) VALUES (962302, 'Salon', now())");
+    await seed.end();
+    api = spawnApi(
+      {
+        DATABASE_URL: database.url,
+        // Clients keep sending while readiness says 503, as they would until a load balancer reacts.
+        SHUTDOWN_READINESS_DELAY_MS: '1000',
+        // Far above any drain here: reaching it would be logged, and the test checks the log.
+        SHUTDOWN_TIMEOUT_MS: '120000',
+        SENTRY_FLUSH_TIMEOUT_MS: '500',
+      },
+      await freePort(),
+    );
+    await pollUntil(async () => {
+      if (api.child.exitCode !== null) throw new Error(`the API exited early:\n${api.output()}`);
+      return (await fetch(`${api.baseUrl}/health/ready`)).status === 200 ? true : undefined;
+    }, 'the API to become ready');
+  });
+  afterAll(async () => {
+    if (isAlive(api.child.pid)) api.child.kill('SIGKILL');
+    await database.drop();
+  });
+
+  test('when SIGTERM arrives while 32 keep-alive clients send requests back to back, then no request is reset, connections end with Connection: close, and the process exits 0 before the shutdown timeout', async () => {
+    const load = runKeepAliveClients({
+      baseUrl: api.baseUrl,
+      paths: ['/api/companies/962302', '/health', '/api/companies/962302/services', '/health/ready'],
+      clients: 32,
+      stop: () => false,
+      // The process is going away: once its listener is closed there is nothing more to send to.
+      endOnRefused: true,
+    });
+    // Enough traffic that every client holds a kept-alive connection (read from the API's own histogram).
+    await pollUntil(async () => {
+      const exposition = await fetch(`${api.baseUrl}/metrics`).then((response) => response.text());
+      const served = exposition
+        .split('\n')
+        .filter((line) => line.startsWith('ai_admin_data_http_request_duration_seconds_count{'))
+        .reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+      return served >= 32 * 10 ? served : undefined;
+    }, 'the clients to be under way');
+    api.child.kill('SIGTERM');
+    const counts = await load;
+
+    expect(counts.answered).toBeGreaterThan(32 * 10);
+    expect(counts.reset).toBe(0);
+    expect(counts.otherErrors).toEqual({});
+    expect(counts.statuses[500] ?? 0).toBe(0);
+    expect(counts.connectionClose).toBeGreaterThan(0);
+    await expect(api.exited).resolves.toEqual({ code: 0, signal: null });
+    const log = api.output();
+    expect(log).toContain('shutdown complete');
+    expect(log).not.toContain('were cut');
+    expect(log).not.toContain('shutdown step failed');
+  });
+});
+
+describe('API process on repeated signals', () => {
+  let database: TestDatabase;
+  let api: ApiProcess;
+  let locker: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    api = spawnApi(
+      { DATABASE_URL: database.url, SHUTDOWN_READINESS_DELAY_MS: '0', SHUTDOWN_TIMEOUT_MS: '120000', METRICS_DB_TIMEOUT_MS: '60000' },
+      await freePort(),
+    );
+    await pollUntil(async () => {
+      if (api.child.exitCode !== null) throw new Error(`the API exited early:\n${api.output()}`);
+      return (await fetch(`${api.baseUrl}/health/ready`)).status === 200 ? true : undefined;
+    }, 'the API to become ready');
+    locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+  });
+  afterAll(async () => {
+    if (isAlive(api.child.pid)) api.child.kill('SIGKILL');
+    await locker.end().catch(() => undefined);
+    await database.drop();
+  });
+
+  test('when a second signal arrives during shutdown, then it is ignored with a log line, and a third forces the exit with a log line', async () => {
+    // A request the drain has to wait for: a scrape held on a table lock this test owns.
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE whatsapp_keys IN ACCESS EXCLUSIVE MODE');
+    const slow = fetch(`${api.baseUrl}/metrics`).then((response) => response.status, () => 'failed');
+    await pollUntil(async () => {
+      const { rows } = await locker.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'ai-admin-data-api' AND wait_event_type = 'Lock'");
+      return rows.length > 0 ? true : undefined;
+    }, 'the scrape to wait on the lock');
+
+    api.child.kill('SIGTERM');
+    await pollUntil(async () => (api.output().includes('SIGTERM received: shutting down') ? true : undefined), 'the shutdown to start');
+    api.child.kill('SIGINT');
+    await pollUntil(async () => (api.output().includes('SIGINT ignored: shutdown already in progress') ? true : undefined), 'the second signal to be logged');
+    expect(isAlive(api.child.pid)).toBe(true);
+
+    api.child.kill('SIGTERM');
+    await expect(api.exited).resolves.toEqual({ code: 143, signal: null });
+    expect(api.output()).toContain('SIGTERM received a third time: forced exit before the shutdown finished');
+    expect(api.output()).not.toContain('shutdown complete');
+    await locker.query('ROLLBACK');
+    expect(await slow).toBe('failed');
   });
 });
