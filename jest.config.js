@@ -13,7 +13,8 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', ...(integration ? [] : ['<rootDir>/tests/integration/'])],
+  // tests/pgbouncer/ needs Debian's pgbouncer: its own script (`npm run test:pgbouncer`, jest.pgbouncer.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/pgbouncer/', ...(integration ? [] : ['<rootDir>/tests/integration/'])],
   globalSetup: '<rootDir>/tests/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/tests/helpers/global-teardown.mjs',
   testTimeout: 60_000,
