@@ -23,6 +23,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { openDatabase, type Database } from '../db/database.js';
+import { probeSessions } from '../db/session-probe.js';
 import { createShutdown } from '../lifecycle.js';
 import { createApp } from './app.js';
 import { ReadinessProbe } from './readiness.js';
@@ -87,6 +88,13 @@ export async function composeApi(
     onOperation: metrics.onOperation,
   });
   metrics.registerPool(database.pool);
+  if (!database.embedded && (await probeSessions(database.pool.options).catch(() => 'own-sessions' as const)) === 'shared-sessions') {
+    logger.warn(
+      'DATABASE_URL goes through a transaction-mode pooler: statement and idle-in-transaction timeouts hold for every transaction; ' +
+        'statements outside a transaction get the server session defaults, so set the same values on the database role ' +
+        '(ALTER ROLE ... SET statement_timeout / idle_in_transaction_session_timeout) for a guarantee',
+    );
+  }
   // Built once: every router shares its settings, reporting and transaction metrics.
   const dataLayer = createDataLayer(database.db, {
     logger,
