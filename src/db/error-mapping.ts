@@ -161,11 +161,22 @@ const TYPED_AT_THE_POOL: Partial<Record<string, (codes: { cause: unknown }) => D
   CONNECTION_LOST: (codes) => new ConnectionLostError('the database connection failed', codes),
 };
 
+export interface MapOptions {
+  /**
+   * The error was raised by a database call itself (a Prisma operation, a pool
+   * or client query), not by code around it: a plain code-less Error is then
+   * the driver's report of a lost connection. Without it such an Error is an
+   * unknown DATABASE_ERROR (callers such as withTransaction tell their own
+   * errors apart that way).
+   */
+  fromDatabaseCall?: boolean;
+}
+
 /**
  * Maps any error from the database path to a DataError. Already-mapped
  * errors pass through unchanged, so mapping twice is harmless.
  */
-export function mapDatabaseError(error: unknown): DataError {
+export function mapDatabaseError(error: unknown, options: MapOptions = {}): DataError {
   if (error instanceof DataError) return error;
   const facts = factsOf(error);
   const codes = { sqlState: facts.sqlState, prismaCode: facts.prismaCode, cause: error };
@@ -284,7 +295,7 @@ export function mapDatabaseError(error: unknown): DataError {
       break;
   }
 
-  if (isCodelessDriverError(error, facts)) {
+  if (options.fromDatabaseCall && isCodelessDriverError(error, facts)) {
     return new ConnectionLostError('the database connection failed (the driver reported no error code)', codes);
   }
   if (asRecord(error)?.name === 'PrismaClientValidationError') {

@@ -56,7 +56,6 @@ const cases: Case[] = [
   ['57P01 admin shutdown (pg)', pgError('57P01', 'terminating connection due to administrator command'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['08006 connection failure (adapter)', adapter('08006'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['08003 connection does not exist (pg)', pgError('08003'), ConnectionLostError, ErrorCode.ConnectionLost, true],
-  ['plain Error("Connection terminated unexpectedly")', new Error('Connection terminated unexpectedly'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['a socket errno (ECONNRESET)', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['adapter ConnectionClosed kind', new DriverAdapterError({ kind: 'ConnectionClosed' } as never), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['P2034 write conflict', known('P2034'), SerializationFailureError, ErrorCode.SerializationFailure, true],
@@ -79,9 +78,14 @@ describe('mapDatabaseError', () => {
     expect(mapped.cause).toBe(error);
   });
 
-  test('when only the words of a message differ, then the classification does not change (codes decide, never words)', () => {
-    const wordings = ['timeout exceeded when trying to connect', 'Query read timeout', 'statement timeout', 'deadlock', 'unique constraint'];
-    for (const words of wordings) expect(mapDatabaseError(new Error(words)).code).toBe(ErrorCode.ConnectionLost);
+  test('when a database call fails with a plain Error and no code, then it is CONNECTION_LOST whatever its words; raised by other code, it is DATABASE_ERROR', () => {
+    const wordings = ['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Query read timeout', 'deadlock', 'unique constraint'];
+    for (const words of wordings) {
+      const fromCall = mapDatabaseError(new Error(words), { fromDatabaseCall: true });
+      expect(fromCall).toBeInstanceOf(ConnectionLostError);
+      expect(fromCall.retryable).toBe(true);
+      expect(mapDatabaseError(new Error(words)).code).toBe(ErrorCode.Database);
+    }
     expect(mapDatabaseError(pgError('57014', 'connection terminated')).code).toBe(ErrorCode.Timeout);
   });
 
