@@ -49,9 +49,12 @@ export const configSchema = z.object({
   SENTRY_ENVIRONMENT: z.string().optional(),
   SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
   SENTRY_FLUSH_TIMEOUT_MS: int(2_000, 0),
+  // Empty: the git commit of the checkout when there is one, else the package version.
+  SENTRY_RELEASE: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
 
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
-  SHUTDOWN_READINESS_DELAY_MS: int(0, 0, 60_000),
+  // Empty: PRODUCTION_READINESS_DELAY_MS in production, 0 elsewhere (see loadConfig).
+  SHUTDOWN_READINESS_DELAY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(120_000).optional()),
   METRICS_DB_TIMEOUT_MS: int(1_000, 50, 60_000),
   HTTP_BODY_LIMIT: z.string().default('256kb'),
 
@@ -74,7 +77,16 @@ export const configSchema = z.object({
   CLEANUP_BATCH_SIZE: int(1_000, 1, 100_000),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/**
+ * How long readiness answers 503 before the listener closes, in production:
+ * above the usual load-balancer probe intervals (5-10 s), so a probe sees it
+ * and traffic moves away before connections are refused.
+ */
+export const PRODUCTION_READINESS_DELAY_MS = 15_000;
+
+export type Config = Omit<z.infer<typeof configSchema>, 'SHUTDOWN_READINESS_DELAY_MS'> & {
+  SHUTDOWN_READINESS_DELAY_MS: number;
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -87,7 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
-  const config = parsed.data;
+  const config: Config = {
+    ...parsed.data,
+    SHUTDOWN_READINESS_DELAY_MS:
+      parsed.data.SHUTDOWN_READINESS_DELAY_MS ?? (parsed.data.NODE_ENV === 'production' ? PRODUCTION_READINESS_DELAY_MS : 0),
+  };
   if (config.POSTGRES_MIN_CONNECTIONS > config.POSTGRES_MAX_CONNECTIONS) {
     throw new ConfigError('invalid configuration: POSTGRES_MIN_CONNECTIONS is larger than POSTGRES_MAX_CONNECTIONS');
   }

@@ -10,6 +10,7 @@ import { createLogger } from './observability/logger.js';
 import { sentryReporter } from './observability/error-reporter.js';
 import { composeApi } from './api/compose-api.js';
 import { exitWithReason } from './lifecycle.js';
+import { exitOnSignals } from './shutdown-signals.js';
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -20,9 +21,10 @@ async function main(): Promise<void> {
     // Extra routers (the WhatsApp health router, data-layer routes) are passed
     // here as composeApi's `extraRouters` option.
     const api = await composeApi(config, logger, sentryReporter);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void api.shutdown(signal).then(() => process.exit(0)));
-    }
+    exitOnSignals({ logger, shutdown: api.shutdown });
+    // PM2 (wait_ready) hands traffic over to this process, and stops the old one, only after this:
+    // the port is listening and the database answered.
+    process.send?.('ready');
     logger.info(
       { port: api.address.port, embeddedDatabase: Boolean(api.database.embedded), startupMs: Math.round(performance.now() - started) },
       `ai-admin-data listening on port ${api.address.port}`,

@@ -12,11 +12,11 @@
  * A bad configuration is not reported here; the entry point reports it.
  */
 import { configSchema } from './config.js';
-import { packageVersion } from './observability/package-info.js';
+import { sentryRelease } from './observability/release.js';
 import { sentryOptions } from './observability/sentry-options.js';
 
 const sentryEnv = configSchema
-  .pick({ SENTRY_DSN: true, SENTRY_ENVIRONMENT: true, SENTRY_TRACES_SAMPLE_RATE: true })
+  .pick({ SENTRY_DSN: true, SENTRY_ENVIRONMENT: true, SENTRY_TRACES_SAMPLE_RATE: true, SENTRY_RELEASE: true })
   .safeParse(process.env);
 
 const dsn = sentryEnv.success ? sentryEnv.data.SENTRY_DSN : undefined;
@@ -29,7 +29,8 @@ if (dsn) {
       sentryOptions({
         dsn,
         environment: sentryEnv.success ? sentryEnv.data.SENTRY_ENVIRONMENT : undefined,
-        release: packageVersion(),
+        // Resolved only when events can be sent (it may ask git).
+        release: sentryRelease(sentryEnv.success ? sentryEnv.data.SENTRY_RELEASE : undefined),
         tracesSampleRate: sentryEnv.success ? sentryEnv.data.SENTRY_TRACES_SAMPLE_RATE : 0,
       }),
     );

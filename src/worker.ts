@@ -11,6 +11,8 @@ import { createLogger } from './observability/logger.js';
 import { sentryReporter } from './observability/error-reporter.js';
 import { openDatabase } from './db/database.js';
 import { createShutdown, exitWithReason } from './lifecycle.js';
+import { exitOnSignals } from './shutdown-signals.js';
+import { assertOwnSessions } from './db/session-probe.js';
 import { scheduleEvery } from './jobs/scheduler.js';
 import { runKeyCleanupJob } from './jobs/whatsapp-key-cleanup-job.js';
 
@@ -22,6 +24,15 @@ async function main(): Promise<void> {
     const config = loadConfig();
     logger = createLogger({ name: 'ai-admin-data-worker', level: config.LOG_LEVEL });
     const database = await openDatabase({ config, logger, reporter: sentryReporter, applicationName: 'ai-admin-data-worker' });
+    // Behind a transaction-mode pooler the job lock would exclude no one: refuse at start rather than run the job twice.
+    await assertOwnSessions(
+      database.lockConnection ?? database.pool.options,
+      "the worker's job lock (a session-level advisory lock)",
+      database.lockConnection ? 'DIRECT_DATABASE_URL' : 'DATABASE_URL',
+    ).catch(async (error: unknown) => {
+      await database.close();
+      throw error;
+    });
     const deps = { db: database.db, pool: database.pool, lockConnection: database.lockConnection, logger, reporter: sentryReporter };
     const cleanup = scheduleEvery({
       name: 'whatsapp-key-cleanup',
@@ -38,9 +49,7 @@ async function main(): Promise<void> {
       ],
       config.SENTRY_FLUSH_TIMEOUT_MS,
     );
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => void shutdown(signal).then(() => process.exit(0)));
-    }
+    exitOnSignals({ logger, shutdown });
     logger.info({ cleanupIntervalHours: config.CLEANUP_INTERVAL_HOURS, embeddedDatabase: Boolean(database.embedded) }, 'worker started');
   } catch (error) {
     exitWithReason(logger, error);

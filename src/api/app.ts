@@ -1,25 +1,53 @@
 /**
  * The Express application. Routers are passed in, so tests and entry points
  * decide what is mounted; nothing here reaches for a global.
+ *
+ * Every answer the application makes is JSON: routes, OPTIONS, the 404, body
+ * and path errors, and the 500 of an unexpected failure (Node's own answers to
+ * malformed HTTP are made JSON by client-errors.ts on the server).
  */
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import helmet from 'helmet';
 import { DataError } from '../db/errors.js';
 import { HTTP_STATUS_BY_CODE } from './http-errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
+import type { HttpRequestEvent } from '../observability/metrics.js';
+import { requestLogger } from './request-log.js';
+import { requestMetrics } from './request-metrics.js';
+import { optionsResponder } from './options-responder.js';
 
 export interface AppOptions {
   routers: Router[];
   logger: Logger;
   reporter: ErrorReporter;
   bodyLimit?: string;
+  /** Feed of the HTTP request duration histogram (metrics.observeHttpRequest). */
+  observeHttpRequest?: (event: HttpRequestEvent) => void;
+}
+
+/** Messages for the 4xx errors Express and body-parser raise before a handler runs. */
+function requestErrorMessage(error: unknown): string {
+  if (error instanceof URIError) return 'the request path cannot be decoded';
+  switch ((error as { type?: string }).type) {
+    case 'entity.too.large':
+      return 'request body is larger than the limit';
+    case 'entity.parse.failed':
+      return 'request body is not valid JSON';
+    default:
+      return 'request body cannot be read';
+  }
 }
 
 export function createApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestLogger(options.logger));
+  if (options.observeHttpRequest) app.use(requestMetrics(options.observeHttpRequest));
+  app.use(helmet());
   app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
+  app.use(optionsResponder(options.routers));
   for (const router of options.routers) app.use(router);
 
   app.use((_req, res) => {
@@ -28,17 +56,10 @@ export function createApp(options: AppOptions): express.Express {
 
   // Four parameters: Express only treats such functions as error handlers.
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    const status = (error as { status?: number; type?: string }).status;
+    const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser: malformed JSON, invalid UTF-8, oversized payloads, wrong charset.
-      const type = (error as { type?: string }).type;
-      const message =
-        type === 'entity.too.large'
-          ? 'request body is larger than the limit'
-          : type === 'entity.parse.failed'
-            ? 'request body is not valid JSON'
-            : 'request body cannot be read';
-      res.status(status).json({ error: { code: 'VALIDATION_ERROR', message, retryable: false } });
+      // body-parser (malformed JSON, invalid UTF-8, oversized payloads, wrong charset) and undecodable paths.
+      res.status(status).json({ error: { code: 'VALIDATION_ERROR', message: requestErrorMessage(error), retryable: false } });
       return;
     }
     if (error instanceof DataError) {
@@ -46,7 +67,7 @@ export function createApp(options: AppOptions): express.Express {
       return;
     }
     options.reporter.report(error, { component: 'api', operation: `${req.method} ${req.route?.path ?? 'unknown'}` });
-    options.logger.error({ err: { name: (error as Error)?.name } , path: req.path }, 'unhandled error in request');
+    options.logger.error({ err: { name: (error as Error)?.name }, requestId: req.id, path: req.path }, 'unhandled error in request');
     res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'internal error', retryable: false } });
   };
   app.use(onError);

@@ -5,9 +5,12 @@
  *
  * Shutdown order (each step bounded, a failing step does not stop the rest):
  *  1. readiness answers 503, and keeps answering for SHUTDOWN_READINESS_DELAY_MS
- *     while the listener is still open, so load balancers stop sending traffic;
- *  2. the server stops accepting and drains in-flight requests (SHUTDOWN_TIMEOUT_MS,
- *     then the remaining sockets are closed);
+ *     while the listener is still open and serving, so load balancers stop
+ *     sending traffic (15 s by default in production, 0 elsewhere);
+ *  2. the listener closes; in-flight requests finish with `Connection: close`,
+ *     idle keep-alive connections are closed, and the step ends as soon as the
+ *     last connection is gone (after SHUTDOWN_TIMEOUT_MS the rest are cut and
+ *     counted in the log; see connection-drain.ts);
  *  3. Prisma disconnects; 4. the pool ends (after the requests that use it);
  *  5. Sentry flushes (SENTRY_FLUSH_TIMEOUT_MS), while the process can still send;
  *  6. the embedded PostgreSQL stops, if this process started it.
@@ -20,6 +23,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { openDatabase, type Database } from '../db/database.js';
+import { probeSessions } from '../db/session-probe.js';
 import { createShutdown } from '../lifecycle.js';
 import { createApp } from './app.js';
 import { ReadinessProbe } from './readiness.js';
@@ -84,6 +88,13 @@ export async function composeApi(
     onOperation: metrics.onOperation,
   });
   metrics.registerPool(database.pool);
+  if (!database.embedded && (await probeSessions(database.pool.options).catch(() => 'own-sessions' as const)) === 'shared-sessions') {
+    logger.warn(
+      'DATABASE_URL goes through a transaction-mode pooler: statement and idle-in-transaction timeouts hold for every transaction; ' +
+        'statements outside a transaction get the server session defaults, so set the same values on the database role ' +
+        '(ALTER ROLE ... SET statement_timeout / idle_in_transaction_session_timeout) for a guarantee',
+    );
+  }
   // Built once: every router shares its settings, reporting and transaction metrics.
   const dataLayer = createDataLayer(database.db, {
     logger,
@@ -123,6 +134,7 @@ export async function composeApi(
       logger,
       reporter,
       bodyLimit: config.HTTP_BODY_LIMIT,
+      observeHttpRequest: metrics.observeHttpRequest,
     });
     server = await startServer(app, config.PORT, config.HOST);
     // Never in tests or by default; throws SessionLockedError when another process drives the session.
@@ -150,7 +162,15 @@ export async function composeApi(
           if (config.SHUTDOWN_READINESS_DELAY_MS > 0) await sleep(config.SHUTDOWN_READINESS_DELAY_MS);
         },
       },
-      { name: 'http', run: () => stopServer(server.server, config.SHUTDOWN_TIMEOUT_MS) },
+      {
+        name: 'http',
+        run: async () => {
+          const { forcedConnections } = await stopServer(server.server, config.SHUTDOWN_TIMEOUT_MS);
+          if (forcedConnections > 0) {
+            logger.warn({ forcedConnections, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'requests still running at SHUTDOWN_TIMEOUT_MS were cut');
+          }
+        },
+      },
       { name: 'whatsapp', run: () => whatsapp?.stop() },
       { name: 'prisma', run: () => database.db.$disconnect() },
       { name: 'pool', run: () => database.pool.end() },

@@ -12,6 +12,7 @@ import { createPool, poolSettingsFromConfig, warmPool } from './pool.js';
 import { createDbClient, type Db, type OperationEvent } from './prisma-client.js';
 import { embeddedPostgresUrl, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres.js';
 import { applyMigrations, projectRoot } from './migrations.js';
+import { DataError } from './errors.js';
 
 export interface Database {
   db: Db;
@@ -108,19 +109,35 @@ async function runningEmbeddedUrl(config: Config): Promise<string | undefined> {
   }
 }
 
+/** By code only (SQLSTATE, errno, our typed errors): the wording of a driver message is not a contract. */
 function describeConnectError(error: unknown): string {
+  if (error instanceof DataError) return error.message;
   const code = (error as { code?: string }).code;
   switch (code) {
     case 'ECONNREFUSED':
       return 'nothing listens at the configured host and port';
     case 'ENOTFOUND':
+    case 'EAI_AGAIN':
       return 'the host name does not resolve';
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'the host cannot be reached';
+    case 'ECONNRESET':
+      return 'the connection was closed while connecting';
     case '28P01':
     case '28000':
       return 'authentication failed';
     case '3D000':
       return 'the database does not exist';
+    case '53300':
+      return 'the server has no free connection slots (too many connections)';
+    case '57P03':
+      return 'the server is starting up or shutting down';
+    case '08P01':
+      // What PgBouncer answers when it refuses a connection (e.g. a startup parameter it does not support).
+      return 'the server or a pooler in front of it refused the connection (protocol violation)';
     default:
-      return /timeout/i.test(String((error as Error)?.message)) ? 'connection timed out' : 'connection failed';
+      return 'connection failed';
   }
 }

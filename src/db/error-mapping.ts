@@ -7,8 +7,11 @@
  * - a bare DriverAdapterError whose `cause` holds `{ kind: 'postgres', code }`
  *   (40P01, 57014, 57P01, 08xxx, 55P03, 23514, 23P01 ...);
  * - pg's own errors (`code` is the SQLSTATE) from raw pool queries;
- * - plain Errors from pg for dropped connections and pool acquire timeouts.
- * Messages never echo row values: PostgreSQL's `detail` is not copied.
+ * - plain Errors from pg for dropped connections (pool acquire failures are
+ *   typed before they get here, in pool-acquire-errors.ts).
+ * Classification reads codes (SQLSTATE, Prisma code, errno, adapter kind), never
+ * the words of a message. Messages never echo row values: PostgreSQL's
+ * `detail` is not copied.
  */
 import {
   BookingConflictError,
@@ -82,7 +85,6 @@ interface ErrorFacts {
   kind?: string | undefined;
   fields?: string[] | undefined;
   constraint?: string | undefined;
-  message: string;
 }
 
 type Loose = Record<string, unknown> | undefined;
@@ -118,7 +120,6 @@ function adapterCause(error: Record<string, unknown>): Loose {
 
 function factsOf(error: unknown): ErrorFacts {
   const record = asRecord(error) ?? {};
-  const message = asString(record.message) ?? String(error);
   const cause = adapterCause(record);
   const meta = asRecord(record.meta);
   const prismaCode = asString(record.code)?.match(/^P\d{4}$/) ? asString(record.code) : undefined;
@@ -132,30 +133,55 @@ function factsOf(error: unknown): ErrorFacts {
     kind: asString(cause?.kind),
     fields: fieldsFrom(constraintRecord?.fields) ?? fieldsFrom(meta?.target) ?? fieldsFrom(asString(record.column)) ?? fieldsFromDetail(asString(record.detail)),
     constraint: asString(constraintRecord?.index) ?? asString(record.constraint) ?? asString(meta?.constraint),
-    message,
   };
 }
 
-const CONNECTION_LOST_MESSAGES = [
-  /connection terminated/i,
-  /connection (was )?closed/i,
-  /server closed the connection/i,
-  /client has encountered a connection error/i,
-  /ECONNRESET|ECONNREFUSED|EPIPE|ENOTFOUND|EHOSTUNREACH/,
-  /Can't reach database server/i,
-  /terminating connection/i,
-  /Client was closed and is not queryable/i,
-  /Cannot use a pool after calling end/i,
-];
+/** Socket failures by errno (Node's `code`): the server cannot be reached or the connection broke. */
+const SOCKET_ERRNOS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A plain Error with no SQLSTATE, errno or Prisma code, raised on the database
+ * path, comes from the driver itself: pg reports a connection it lost or gave
+ * up on (terminated, closed, the client-side read timeout) this way. Failures
+ * of taking a connection are typed where they happen (pool-acquire-errors.ts).
+ * Messages are never read: their wording is not a contract.
+ */
+function isCodelessDriverError(error: unknown, facts: ErrorFacts): boolean {
+  const record = asRecord(error);
+  return record !== undefined && record.name === 'Error' && record.severity === undefined && !facts.sqlState && !facts.prismaCode && asString(record.code) === undefined;
+}
+
+/**
+ * Failures typed at the pool (pool-acquire-errors.ts) that Prisma re-wrapped:
+ * its client turns an adapter error carrying a `code` into a
+ * PrismaClientKnownRequestError with that same code.
+ */
+const TYPED_AT_THE_POOL: Partial<Record<string, (codes: { cause: unknown }) => DataError>> = {
+  POOL_EXHAUSTED: (codes) => new PoolExhaustedError('no database connection became free within the acquire timeout (pool exhausted)', codes),
+  CONNECTION_LOST: (codes) => new ConnectionLostError('the database connection failed', codes),
+};
+
+export interface MapOptions {
+  /**
+   * The error was raised by a database call itself (a Prisma operation, a pool
+   * or client query), not by code around it: a plain code-less Error is then
+   * the driver's report of a lost connection. Without it such an Error is an
+   * unknown DATABASE_ERROR (callers such as withTransaction tell their own
+   * errors apart that way).
+   */
+  fromDatabaseCall?: boolean;
+}
 
 /**
  * Maps any error from the database path to a DataError. Already-mapped
  * errors pass through unchanged, so mapping twice is harmless.
  */
-export function mapDatabaseError(error: unknown): DataError {
+export function mapDatabaseError(error: unknown, options: MapOptions = {}): DataError {
   if (error instanceof DataError) return error;
   const facts = factsOf(error);
   const codes = { sqlState: facts.sqlState, prismaCode: facts.prismaCode, cause: error };
+  const typedAtThePool = TYPED_AT_THE_POOL[asString(asRecord(error)?.code) ?? ''];
+  if (typedAtThePool) return typedAtThePool({ cause: error });
   const fieldList = facts.fields?.join(', ');
 
   switch (facts.sqlState) {
@@ -203,6 +229,10 @@ export function mapDatabaseError(error: unknown): DataError {
       return new DatabaseError('the conflict fields do not match a unique index of the table', codes);
     default:
       break;
+  }
+  const errno = asString(asRecord(error)?.code);
+  if (errno !== undefined && SOCKET_ERRNOS.has(errno)) {
+    return new ConnectionLostError('the database connection failed', codes);
   }
   if (facts.sqlState?.startsWith('08')) {
     return new ConnectionLostError('the database connection failed', codes);
@@ -265,18 +295,12 @@ export function mapDatabaseError(error: unknown): DataError {
       break;
   }
 
-  if (/timeout exceeded when trying to connect/i.test(facts.message)) {
-    return new PoolExhaustedError('no database connection became free within the acquire timeout (pool exhausted)', codes);
-  }
-  if (/Query read timeout|statement timeout/i.test(facts.message)) {
-    return new TimeoutError('the statement took longer than the query timeout', { ...codes, retryable: false });
-  }
-  // TransactionClosedError (transaction-connection.ts) is the direct path's twin of Prisma's P2028.
-  if (asRecord(error)?.name === 'TransactionClosedError' || /Transaction (already closed|not found)|expired transaction|Transaction API error/i.test(facts.message)) {
+  // TransactionClosedError (transaction-connection.ts) is the direct path's twin of Prisma's P2028: matched by its name, not its words.
+  if (asRecord(error)?.name === 'TransactionClosedError') {
     return new TimeoutError('the transaction was closed before it finished (transaction timeout)', codes);
   }
-  if (CONNECTION_LOST_MESSAGES.some((pattern) => pattern.test(facts.message))) {
-    return new ConnectionLostError('the database connection was lost', codes);
+  if (options.fromDatabaseCall && isCodelessDriverError(error, facts)) {
+    return new ConnectionLostError('the database connection failed (the driver reported no error code)', codes);
   }
   if (asRecord(error)?.name === 'PrismaClientValidationError') {
     return new ValidationError('the query does not fit the data model (Prisma validation)', codes);

@@ -7,6 +7,8 @@ import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 import type { ErrorReporter } from '../observability/error-reporter.js';
 import { reuseConnectionsAfterStatementErrors } from './pool-query-reuse.js';
+import { applySessionTimeouts } from './session-settings.js';
+import { typeAcquireFailures } from './pool-acquire-errors.js';
 
 export interface PoolSettings {
   connectionString: string;
@@ -80,6 +82,7 @@ export function getPoolStats(pool: pg.Pool): PoolStats {
 export const POOL_WARNING_INTERVAL_MS = 60_000;
 
 export function createPool(settings: PoolSettings, deps: PoolDeps): pg.Pool {
+  const timeouts = { statementTimeoutMs: settings.statementTimeoutMs, idleInTransactionTimeoutMs: settings.idleInTransactionTimeoutMs };
   const pool = new pg.Pool({
     connectionString: settings.connectionString,
     max: settings.max,
@@ -87,14 +90,17 @@ export function createPool(settings: PoolSettings, deps: PoolDeps): pg.Pool {
     connectionTimeoutMillis: settings.acquireTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
     maxLifetimeSeconds: settings.maxLifetimeSeconds,
-    // Server side: the server cancels a statement past this, and ends sessions idle in a transaction.
-    statement_timeout: settings.statementTimeoutMs || undefined,
-    idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs || undefined,
+    // The server-side timeouts are not startup parameters (a transaction-mode PgBouncer refuses
+    // those): they are set per connection and per transaction, see session-settings.ts.
     // Client side backstop in case the server never answers (network partition).
     query_timeout: settings.statementTimeoutMs ? settings.statementTimeoutMs + 5_000 : undefined,
     application_name: settings.applicationName ?? 'ai-admin-data',
     keepAlive: true,
+    // Awaited before a new connection is handed out (session-settings.ts explains why not startup parameters).
+    onConnect: (client: pg.ClientBase) => applySessionTimeouts(client, timeouts),
   });
+  // Acquisition failures as typed errors (pool-acquire-errors.ts); pool.query below acquires through it.
+  typeAcquireFailures(pool);
   // A failed statement must not cost a reconnect (pool-query-reuse.ts).
   reuseConnectionsAfterStatementErrors(pool);
   const { logger, reporter } = deps;

@@ -86,7 +86,7 @@ async function observed<T>(deps: DbClientDeps, call: ObservedCall, run: () => Pr
     return result;
   } catch (error) {
     const durationMs = performance.now() - started;
-    const mapped = mapDatabaseError(error);
+    const mapped = mapDatabaseError(error, { fromDatabaseCall: true });
     deps.onOperation?.({ model, operation, durationMs, error: mapped });
     // A caller that owns the report (data layer, WhatsApp auth) sends it with its own operation.
     if (reportingOwner()) mapped.origin ??= { model, operation };

@@ -51,10 +51,13 @@ export async function withJobLock<T>(source: JobLockSource, jobName: string, fn:
     try {
       return { acquired: true, result: await fn() };
     } finally {
-      await session.client.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`, [jobName]).catch(() => {
-        // Could not unlock: drop the connection, which releases the lock with it.
-        broken = true;
-      });
+      const unlocked = await session.client
+        .query<{ unlocked: boolean }>(`SELECT pg_advisory_unlock(${LOCK_KEY}) AS unlocked`, [jobName])
+        .then((result) => result.rows[0]?.unlocked === true)
+        .catch(() => false);
+      // Not unlocked: the statement failed, or it ran on a session that did not hold the lock (a
+      // transaction-mode pooler in between). Dropping the connection releases a lock it holds.
+      if (!unlocked) broken = true;
     }
   } finally {
     await session.done(broken);

@@ -2,10 +2,19 @@
  * Prometheus metrics of one process. `createMetrics()` makes a Registry of its
  * own (never prom-client's global one), created once by the entry point and
  * passed down: the pool is registered, Prisma operations are fed through
- * `onOperation`, transactions through `observeTransaction`.
+ * `onOperation`, transactions through `observeTransaction`, HTTP requests
+ * through `observeHttpRequest`.
+ *
+ * Naming follows Prometheus' rules (what `promtool check metrics` enforces):
+ * the project's own series start with `ai_admin_data_`; counters end in
+ * `_total` and nothing else does; units are base units in the name
+ * (`_seconds`, `_bytes`). Node.js and process metrics keep their standard,
+ * unprefixed names (`process_cpu_seconds_total`, `nodejs_eventloop_lag_seconds`)
+ * so the usual Node.js dashboards work unchanged.
  *
  * Labels are bounded sets chosen by code (model, operation, domain error code,
- * WhatsApp key type): never ids, phones, message text or anything from input.
+ * WhatsApp key type, route template, status class): never ids, phones, message
+ * text or anything from input.
  */
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -33,6 +42,15 @@ export interface TransactionEvent {
   errorCode?: string | undefined;
 }
 
+export interface HttpRequestEvent {
+  method: string;
+  /** The route template (`/api/companies/:companyId`), never the path with its ids. */
+  route: string;
+  /** `2xx` ... `5xx`, or `aborted` when the connection closed before the response was complete. */
+  statusClass: string;
+  durationSeconds: number;
+}
+
 export interface Metrics {
   registry: Registry;
   /** Pool gauges and database-backed gauges read from this pool at scrape time. */
@@ -40,6 +58,7 @@ export interface Metrics {
   /** Feed for createDbClient's `onOperation`. */
   onOperation(event: OperationEvent): void;
   observeTransaction(event: TransactionEvent): void;
+  observeHttpRequest(event: HttpRequestEvent): void;
 }
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -53,7 +72,8 @@ export function safeLabel(value: string | undefined, fallback: string): string {
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
+  // No prefix: standard dashboards look for process_* and nodejs_* by these exact names.
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   let pool: pg.Pool | undefined;
   let readSnapshot: (() => Promise<DatabaseSnapshot>) | undefined;
@@ -68,7 +88,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         if (pool) this.set(read(getPoolStats(pool)));
       },
     });
-  poolGauge('connections_total', 'Open connections of the process pool', (s) => s.total);
+  // A gauge: no `_total` suffix (Prometheus reserves it for counters).
+  poolGauge('connections', 'Open connections of the process pool', (s) => s.total);
   poolGauge('connections_idle', 'Open connections not checked out', (s) => s.idle);
   poolGauge('connections_in_use', 'Connections checked out by a query or transaction', (s) => s.inUse);
   poolGauge('waiting_requests', 'Callers waiting for a free connection', (s) => s.waiting);
@@ -86,6 +107,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     help: 'Duration of interactive transactions, including retries',
     labelNames: ['transaction', 'outcome'] as const,
     buckets: TRANSACTION_BUCKETS,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: `${METRICS_PREFIX}http_request_duration_seconds`,
+    help: 'Duration of HTTP requests by method, route template and status class',
+    labelNames: ['method', 'route', 'status_class'] as const,
+    buckets: DURATION_BUCKETS,
     registers: [registry],
   });
   const errors = new Counter({
@@ -156,6 +184,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         event.durationMs / 1000,
       );
       if (event.errorCode) errors.inc({ code: safeLabel(event.errorCode, 'UNKNOWN'), source: 'transaction' });
+    },
+    observeHttpRequest(event) {
+      httpDuration.observe({ method: event.method, route: event.route, status_class: event.statusClass }, event.durationSeconds);
     },
   };
 }

@@ -8,6 +8,7 @@ import { scrubText, scrubValue } from './scrub.js';
 export interface SentrySettings {
   dsn?: string | undefined;
   environment?: string | undefined;
+  /** The full release name (release.ts). */
   release: string;
   tracesSampleRate: number;
 }
@@ -50,7 +51,7 @@ export function sentryOptions(settings: SentrySettings): NodeOptions {
     dsn: settings.dsn,
     enabled: Boolean(settings.dsn),
     environment: settings.environment ?? process.env.NODE_ENV ?? 'development',
-    release: `ai-admin-data@${settings.release}`,
+    release: settings.release,
     tracesSampleRate: settings.tracesSampleRate,
     dataCollection: {
       userInfo: false,

@@ -45,7 +45,7 @@ export function prismaSqlRunner(db: Db, deps: { reporter: ErrorReporter; logger?
   };
 }
 
-const toDataError = (error: unknown): unknown => (error instanceof DataError ? error : mapDatabaseError(error));
+const toDataError = (error: unknown): unknown => (error instanceof DataError ? error : mapDatabaseError(error, { fromDatabaseCall: true }));
 
 function clientExecutor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   return {

@@ -47,3 +47,16 @@ export function isAlive(pid: number | undefined): boolean {
     return false;
   }
 }
+
+/**
+ * Polls /health/ready until it answers 200; fails with the process output if the process exits first.
+ * Up to about three minutes: starting under tsx takes 30 s and more on a loaded machine.
+ */
+export const API_START_BUDGET_MS = 180_000;
+
+export async function waitUntilReady(api: ApiProcess): Promise<void> {
+  await pollUntil(async () => {
+    if (api.child.exitCode !== null) throw new Error(`the API exited early:\n${api.output()}`);
+    return (await fetch(`${api.baseUrl}/health/ready`)).status === 200 ? true : undefined;
+  }, 'the API to become ready', API_START_BUDGET_MS / 100, 100);
+}

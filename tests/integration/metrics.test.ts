@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import pg from 'pg';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { freePort } from '../../src/net/free-port.js';
@@ -70,12 +71,49 @@ describe('GET /metrics', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = await response.text();
-    expect(body).toContain('# TYPE ai_admin_data_process_resident_memory_bytes gauge');
+    expect(body).toContain('# TYPE process_resident_memory_bytes gauge');
     expect(sample(body, 'ai_admin_data_db_pool_connections_max')).toBe(3);
-    expect(sample(body, 'ai_admin_data_db_pool_connections_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(body, 'ai_admin_data_db_pool_connections')).toBeGreaterThanOrEqual(1);
     expect(sample(body, 'ai_admin_data_db_pool_waiting_requests')).toBe(0);
     expect(body).toContain('ai_admin_data_db_pool_connections_idle ');
     expect(body).toContain('ai_admin_data_db_pool_connections_in_use ');
+  });
+
+  test('when the exposition is parsed, then every family follows the Prometheus naming rules and Node.js metrics keep their standard names', async () => {
+    const families = parsePrometheusTextFormat(await (await fetch(url)).text());
+    const names = families.map((family) => family.name);
+    expect(new Set(names).size).toBe(names.length);
+    // The standard Node.js dashboards read these exact, unprefixed names.
+    for (const standard of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds']) {
+      expect(names).toContain(standard);
+    }
+    // prom-client's standard gauges named ..._total: promtool flags them too, but Node.js dashboards read these
+    // exact names, so they are kept as they are; nothing of ours may be added to this list.
+    const upstreamGaugesNamedTotal = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+    const problems: string[] = [];
+    for (const family of families) {
+      const { name, type } = family;
+      const ours = name.startsWith('ai_admin_data_');
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) problems.push(`${name}: not a valid metric name`);
+      if (!ours && !name.startsWith('process_') && !name.startsWith('nodejs_')) problems.push(`${name}: neither ours nor a standard process/Node.js metric`);
+      if (name.startsWith('ai_admin_data_') && /^ai_admin_data_(process|nodejs)_/.test(name)) problems.push(`${name}: default metric under the project prefix`);
+      if (family.help.trim() === '') problems.push(`${name}: no HELP`);
+      if (type === 'COUNTER' && !name.endsWith('_total')) problems.push(`${name}: counter without _total`);
+      if (type !== 'COUNTER' && name.endsWith('_total') && !upstreamGaugesNamedTotal.includes(name)) problems.push(`${name}: ${type.toLowerCase()} ending in _total`);
+      if (/_(count|sum|bucket)$/.test(name)) problems.push(`${name}: reserved histogram suffix`);
+      if (/(^|_)(counter|gauge|histogram|summary)(_|$)/.test(name)) problems.push(`${name}: type in the name`);
+      if (/_(milliseconds|microseconds|ms|sec|kilobytes|megabytes|minutes|hours)(_|$)/.test(name)) problems.push(`${name}: not a base unit`);
+      if (type === 'HISTOGRAM' && ours && !name.endsWith('_seconds')) problems.push(`${name}: a duration histogram not in seconds`);
+      for (const sample of family.metrics) {
+        for (const label of Object.keys(sample.labels ?? {})) {
+          if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label) || label.startsWith('__')) problems.push(`${name}: bad label name ${label}`);
+          if (label === 'le' && type !== 'HISTOGRAM') problems.push(`${name}: le label outside a histogram`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // The pool gauge renamed from ..._connections_total is there under its gauge name.
+    expect(families.find((family) => family.name === 'ai_admin_data_db_pool_connections')?.type).toBe('GAUGE');
   });
 
   test('when WhatsApp keys are stored, then keys by type, expired keys and the last real cleanup are reported', async () => {

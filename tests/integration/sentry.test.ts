@@ -16,6 +16,7 @@ import { usePostgresAuthState } from '../../src/whatsapp/auth-state.js';
 
 interface SentryEvent {
   event_id: string;
+  release?: string;
   level?: string;
   tags?: Record<string, string>;
   contexts?: Record<string, Record<string, unknown>>;
@@ -61,7 +62,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   Sentry.init({
-    ...sentryOptions({ dsn: `http://public@127.0.0.1:${port}/1`, environment: 'test', release: '0.0.0-test', tracesSampleRate: 0 }),
+    ...sentryOptions({ dsn: `http://public@127.0.0.1:${port}/1`, environment: 'test', release: 'ai-admin-data@0.0.0-test', tracesSampleRate: 0 }),
     // Auto-instrumentation is not under test and does not load under Jest's VM modules.
     defaultIntegrations: false,
   });
@@ -82,6 +83,7 @@ describe('database errors in Sentry', () => {
     expect(events).toHaveLength(1);
     const [event] = events as [SentryEvent];
     expect(event.level).toBe('warning');
+    expect(event.release).toBe('ai-admin-data@0.0.0-test');
     expect(event.tags).toMatchObject({
       component: 'database',
       operation: 'create',

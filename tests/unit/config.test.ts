@@ -16,6 +16,15 @@ describe('loadConfig', () => {
     });
   });
 
+  test('when NODE_ENV is production and no readiness delay is set, then readiness stays 503 for 15 s before the listener closes; elsewhere 0; a set value wins', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).SHUTDOWN_READINESS_DELAY_MS).toBe(15_000);
+    expect(loadConfig({ NODE_ENV: 'production', SHUTDOWN_READINESS_DELAY_MS: '' }).SHUTDOWN_READINESS_DELAY_MS).toBe(15_000);
+    expect(loadConfig({}).SHUTDOWN_READINESS_DELAY_MS).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'production', SHUTDOWN_READINESS_DELAY_MS: '0' }).SHUTDOWN_READINESS_DELAY_MS).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', SHUTDOWN_READINESS_DELAY_MS: '2500' }).SHUTDOWN_READINESS_DELAY_MS).toBe(2_500);
+    expect(() => loadConfig({ SHUTDOWN_READINESS_DELAY_MS: '-1' })).toThrow(/SHUTDOWN_READINESS_DELAY_MS/);
+  });
+
   test('when DATABASE_URL is empty, then it counts as absent (embedded PostgreSQL)', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

@@ -60,8 +60,8 @@ describe('error forwarding over a mocked pool', () => {
   });
 
   test('when the pool cannot hand out a connection in time, then it is POOL_EXHAUSTED and retryable', async () => {
-    // pg-pool's own words when connectionTimeoutMillis passes with every connection in use.
-    failNextQuery(new Error('timeout exceeded when trying to connect'));
+    // The pool types its own acquire timeout (pool-acquire-errors.ts); the database layer passes it on as is.
+    failNextQuery(new PoolExhaustedError('no database connection became free within the acquire timeout (pool exhausted)'));
     const failure = await clients.count({ companyId: 1 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(PoolExhaustedError);
     expect(failure).toMatchObject({ code: 'POOL_EXHAUSTED', retryable: true });

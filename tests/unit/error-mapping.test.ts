@@ -49,14 +49,14 @@ const cases: Case[] = [
   ['57014 statement timeout (pg)', pgError('57014', 'canceling statement due to statement timeout'), TimeoutError, ErrorCode.Timeout, false],
   ['55P03 lock not available (adapter)', adapter('55P03'), LockTimeoutError, ErrorCode.LockTimeout, true],
   ['P2024 pool acquire timeout', known('P2024'), PoolExhaustedError, ErrorCode.PoolExhausted, true],
-  ['pg "timeout exceeded when trying to connect"', new Error('timeout exceeded when trying to connect'), PoolExhaustedError, ErrorCode.PoolExhausted, true],
+  ['a pool acquire timeout typed at the pool and re-wrapped by Prisma', known('POOL_EXHAUSTED'), PoolExhaustedError, ErrorCode.PoolExhausted, true],
   ['P1001 cannot reach server', known('P1001'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['P1017 server closed connection', known('P1017'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['57P01 admin shutdown (adapter)', adapter('57P01'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['57P01 admin shutdown (pg)', pgError('57P01', 'terminating connection due to administrator command'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['08006 connection failure (adapter)', adapter('08006'), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['08003 connection does not exist (pg)', pgError('08003'), ConnectionLostError, ErrorCode.ConnectionLost, true],
-  ['plain Error("Connection terminated unexpectedly")', new Error('Connection terminated unexpectedly'), ConnectionLostError, ErrorCode.ConnectionLost, true],
+  ['a socket errno (ECONNRESET)', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['adapter ConnectionClosed kind', new DriverAdapterError({ kind: 'ConnectionClosed' } as never), ConnectionLostError, ErrorCode.ConnectionLost, true],
   ['P2034 write conflict', known('P2034'), SerializationFailureError, ErrorCode.SerializationFailure, true],
   ['40001 serialization failure (pg)', pgError('40001'), SerializationFailureError, ErrorCode.SerializationFailure, true],
@@ -66,7 +66,7 @@ const cases: Case[] = [
   ['53300 too many connections (pg)', pgError('53300'), TooManyConnectionsError, ErrorCode.TooManyConnections, true],
   ['P2028 transaction API (expired transaction)', known('P2028'), TimeoutError, ErrorCode.Timeout, true],
   ['42P10 ON CONFLICT without unique index (pg)', pgError('42P10'), DatabaseError, ErrorCode.Database, false],
-  ['an unknown failure', new Error('something odd'), DatabaseError, ErrorCode.Database, false],
+  ['an unknown failure of another class', new TypeError('something odd'), DatabaseError, ErrorCode.Database, false],
 ];
 
 describe('mapDatabaseError', () => {
@@ -76,6 +76,17 @@ describe('mapDatabaseError', () => {
     expect(mapped.code).toBe(code);
     expect(mapped.retryable).toBe(retryable);
     expect(mapped.cause).toBe(error);
+  });
+
+  test('when a database call fails with a plain Error and no code, then it is CONNECTION_LOST whatever its words; raised by other code, it is DATABASE_ERROR', () => {
+    const wordings = ['Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Query read timeout', 'deadlock', 'unique constraint'];
+    for (const words of wordings) {
+      const fromCall = mapDatabaseError(new Error(words), { fromDatabaseCall: true });
+      expect(fromCall).toBeInstanceOf(ConnectionLostError);
+      expect(fromCall.retryable).toBe(true);
+      expect(mapDatabaseError(new Error(words)).code).toBe(ErrorCode.Database);
+    }
+    expect(mapDatabaseError(pgError('57014', 'connection terminated')).code).toBe(ErrorCode.Timeout);
   });
 
   test('when the error carries a SQLSTATE, then the domain error keeps it, and the Prisma code too', () => {
