@@ -10,7 +10,7 @@
  * prisma_code). An error something else already sent is not sent again.
  */
 import type { z } from 'zod';
-import { DataError, ValidationError, dataErrorTags, isExpectedOutcome } from '../db/errors.js';
+import { DataError, ValidationError, dataErrorTags, isExpectedOutcome, type ErrorCode } from '../db/errors.js';
 import { markReported, wasReported, withReportingOwner, type ErrorReporter } from '../observability/error-reporter.js';
 import type { Logger } from '../observability/logger.js';
 import { fail, ok, type Result } from './result.js';
@@ -36,6 +36,11 @@ export function validationFailure(issues: z.core.$ZodIssue[]): ValidationError {
   return new ValidationError(`invalid input: ${describeIssues(issues)}`, { fields });
 }
 
+export interface OperationOptions {
+  /** Codes normally expected (not reported) that this operation reports to Sentry anyway. */
+  reportAlso?: ErrorCode[];
+}
+
 export async function runOperation<S extends z.ZodType, T>(
   deps: OperationDeps,
   operation: string,
@@ -43,6 +48,7 @@ export async function runOperation<S extends z.ZodType, T>(
   input: unknown,
   context: (parsed: z.output<S>) => OperationContext,
   work: (parsed: z.output<S>) => Promise<T>,
+  options: OperationOptions = {},
 ): Promise<Result<T>> {
   const parsed = safeParse(schema, input);
   if (!parsed.success) return fail(validationFailure(parsed.error.issues).toJSON());
@@ -50,7 +56,7 @@ export async function runOperation<S extends z.ZodType, T>(
     // The data layer owns the report: the database layer below defers to it (error-reporter.ts).
     return ok(await withReportingOwner('data-layer', () => work(parsed.data)));
   } catch (error) {
-    return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data)));
+    return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data), options));
   }
 }
 
@@ -75,9 +81,9 @@ function safeContext<I>(context: (parsed: I) => OperationContext, parsed: I): Op
   }
 }
 
-function handleFailure(deps: OperationDeps, operation: string, error: unknown, context: OperationContext) {
+function handleFailure(deps: OperationDeps, operation: string, error: unknown, context: OperationContext, options: OperationOptions) {
   if (error instanceof DataError) {
-    if (isExpectedOutcome(error)) {
+    if (isExpectedOutcome(error) && !options.reportAlso?.includes(error.code)) {
       deps.logger.debug({ operation, code: error.code }, 'data-layer operation refused');
     } else {
       report(deps, operation, error, context, error.code);

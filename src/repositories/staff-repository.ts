@@ -2,8 +2,9 @@
 import { NotFoundError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
 import type { Prisma, Staff } from '../generated/prisma/client.js';
-import { BaseRepository, ParamList, type BulkUpsertResult, type RepositoryDeps } from './base-repository.js';
-import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { BaseRepository, ParamList, type RepositoryDeps } from './base-repository.js';
+import { syncByKey } from './grouped-bulk-upsert.js';
+import type { SyncResult } from './sync-result.js';
 import { staffTable } from './table-specs.js';
 
 export interface StaffInput {
@@ -103,8 +104,8 @@ export class StaffRepository extends BaseRepository<Staff> {
     return staff.map((member) => ({ ...member, freeIntervals: byStaff.get(member.id) ?? [] }));
   }
 
-  /** Staff of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
-  async bulkUpsertForCompany(companyId: number, inputs: StaffInput[]): Promise<BulkUpsertResult> {
+  /** Staff of one salon by CRM id, in batches (the last row of a CRM id wins); run it in a transaction to make the whole call atomic. */
+  async bulkUpsertForCompany(companyId: number, inputs: StaffInput[]): Promise<SyncResult> {
     const rows = inputs.map(({ rating, raw, ...rest }) =>
       ({
         ...rest,
@@ -113,7 +114,7 @@ export class StaffRepository extends BaseRepository<Staff> {
         raw: raw as Prisma.JsonObject | undefined,
       }) as unknown as Partial<Staff>,
     );
-    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
+    return syncByKey(rows, (row) => String(row.crmId), (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
   }
 
   private async serviceDuration(companyId: number, serviceId: number): Promise<number> {

@@ -5,8 +5,9 @@
 import { ValidationError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
 import type { Prisma, StaffSchedule } from '../generated/prisma/client.js';
-import { BaseRepository, ParamList, type BulkUpsertResult, type Filters, type FindOneOptions, type RepositoryDeps } from './base-repository.js';
-import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { BaseRepository, ParamList, type Filters, type FindOneOptions, type RepositoryDeps } from './base-repository.js';
+import { syncByKey } from './grouped-bulk-upsert.js';
+import type { SyncResult } from './sync-result.js';
 import { staffScheduleTable } from './table-specs.js';
 
 export interface WorkingInterval {
@@ -100,8 +101,12 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
     return this.findOneTx(this.db, { staffId, date: toDay(day) });
   }
 
-  /** Upserts per (staff, date); run it in a transaction to make the whole call atomic. */
-  async bulkUpsertSchedules(inputs: ScheduleInput[]): Promise<BulkUpsertResult> {
+  /**
+   * Upserts per (staff, date), the last row of a day winning; an omitted field
+   * keeps the stored value. Run it in a transaction to make the whole call atomic.
+   */
+  async bulkUpsertSchedules(inputs: ScheduleInput[]): Promise<SyncResult> {
+    // The day as given is the key: a day that is not a real date must reach validation, not be dropped as a duplicate.
     const rows = inputs.map(
       ({ date, workingIntervals, freeSlots, ...rest }) =>
         ({
@@ -111,6 +116,7 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
           freeSlots: freeSlots as Prisma.JsonArray | undefined,
         }) as Partial<StaffSchedule>,
     );
-    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['staffId', 'date']));
+    const keys = inputs.map((input) => `${String(input.staffId)}:${String(input.date)}`);
+    return syncByKey(rows, (_row, index) => keys[index], (group) => this.bulkUpsert(group, ['staffId', 'date']));
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { id, instant, phone, text } from './common.js';
+import { id, instant, optionalEmail, optionalText, phone, text } from './common.js';
+
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 const MAX_BOOKING_MINUTES = 24 * 60;
 
@@ -9,7 +11,8 @@ const bothDates = (v: { startAt: unknown; endAt?: unknown }): v is { startAt: Da
 export const createBookingInput = z
   .object({
     companyId: id,
-    client: z.object({ phone, name: text().trim().max(200).optional(), email: z.email().max(200).optional() }),
+    // "" (how CRMs and forms say "none") reads as not given: the booking leaves a stored client as it is.
+    client: z.object({ phone, name: optionalText(200).transform(orUndefined), email: optionalEmail.transform(orUndefined) }),
     staffId: id,
     serviceId: id.optional(),
     startAt: instant,
