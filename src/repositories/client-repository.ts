@@ -9,7 +9,8 @@ import type { DbOrTx } from '../db/prisma-client.js';
 import { withTransaction } from '../db/transaction.js';
 import type { Appointment, AppointmentStatus, Client } from '../generated/prisma/client.js';
 import { AppointmentRepository } from './appointment-repository.js';
-import { BaseRepository, ParamList, escapeLike, type Filters, type RepositoryDeps } from './base-repository.js';
+import { BaseRepository, ParamList, type Filters, type RepositoryDeps } from './base-repository.js';
+import { nameSearchStatement } from './client-name-search.js';
 import { ClientSync, clientRow } from './client-sync.js';
 import { CompanyRepository } from './company-repository.js';
 import { SalonPhones } from './salon-phones.js';
@@ -59,21 +60,13 @@ export class ClientRepository extends BaseRepository<Client> {
     return this.findOne({ id });
   }
 
-  /**
-   * Substring match on the name, folded on both sides by the database
-   * function search_fold (case, ё = е; see its migration), so the result does
-   * not depend on the database's collation and the trigram index
-   * clients_name_search_idx serves it. The user's text matches literally (%, _ escaped).
-   */
+  /** Case- and ё-insensitive substring match on the name (client-name-search.ts), ordered by name. */
   async searchByName(companyId: number, text: string, limit = 20): Promise<Client[]> {
     const query = typeof text === 'string' ? text.trim() : '';
     if (query.length === 0) throw new ValidationError('the search text is empty', { fields: ['query'] });
     if (!Number.isInteger(limit) || limit < 1 || limit > this.maxLimit) throw new ValidationError(`limit must be an integer from 1 to ${this.maxLimit}`, { fields: ['limit'] });
-    const params = new ParamList();
-    const sql =
-      `${this.selectFrom} WHERE "company_id" = ${params.add(companyId, 'int')} ` +
-      `AND search_fold("name") LIKE '%' || search_fold(${params.add(escapeLike(query), 'text')}) || '%' ORDER BY "name", "id" LIMIT ${limit}`;
-    return this.queryRows<Client>(this.db, 'searchByName', sql, params.values, { companyId, queryLength: query.length, limit });
+    const { sql, params } = nameSearchStatement(companyId, query, limit);
+    return this.queryRows<Client>(this.db, 'searchByName', sql, params, { companyId, queryLength: query.length, limit });
   }
 
   /** The client's appointments in [from, to), oldest first. */

@@ -191,7 +191,7 @@ describe('ClientRepository.bulkUpsertByPhone', () => {
       { phone: '79990000093', crmId: 6 },
       { phone: '79990000094', crmId: 7, visitCount: -1 },
     ]);
-    await expect(failure).rejects.toMatchObject({ code: 'DATABASE_ERROR', rowIndex: 2 });
+    await expect(failure).rejects.toMatchObject({ code: 'VALIDATION_ERROR', rowIndex: 2 });
     await expect(clients.count({ companyId })).resolves.toBe(0);
   });
 
