@@ -311,8 +311,8 @@ function methodSpecs(ids: Ids): MethodSpec[] {
     { method: 'getCompany', valid: () => ({ companyId: ids.company }), fields: ['companyId'] },
     {
       method: 'upsertCompany',
-      valid: () => ({ id: ids.otherCompany, title: 'Другой салон', phone: '+7 495 000-00-00', timezone: 'Europe/Moscow', settings: { language: 'ru' } }),
-      fields: ['id', 'title', 'phone', 'timezone', 'settings', 'settings.language'],
+      valid: () => ({ id: ids.otherCompany, title: 'Другой салон', phone: '+7 495 000-00-00', timezone: 'Europe/Moscow', country: 'RU', settings: { language: 'ru' } }),
+      fields: ['id', 'title', 'phone', 'timezone', 'country', 'settings', 'settings.language'],
     },
     {
       method: 'createBooking',
