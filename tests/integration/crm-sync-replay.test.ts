@@ -398,3 +398,28 @@ describe('upsertClient (one client) by the same rules', () => {
     await expect(stored(companyId)).resolves.toEqual(before);
   });
 });
+
+describe('a sync the rules cannot settle', () => {
+  test('when the database still refuses a sync with a unique violation, then the call fails whole and the failure is reported, not swallowed as expected', async () => {
+    const companyId = await salon();
+    // A rule the sync knows nothing about stands in for a race or a bug: the sync must not jam silently.
+    await stack.pool.query(`CREATE UNIQUE INDEX clients_test_one_name ON clients (company_id, name) WHERE company_id = ${companyId}`);
+    try {
+      const reportsBefore = reporter.reports.length;
+      const result = await dataLayer.upsertClients({
+        companyId,
+        clients: [
+          { crmId: 1, phone: '79992500001', name: 'Та же' },
+          { crmId: 2, phone: '79992500002', name: 'Та же' },
+        ],
+      });
+      expect(result).toMatchObject({ success: false, error: { code: 'UNIQUE_VIOLATION' } });
+      await expect(stored(companyId)).resolves.toEqual([]);
+      const reports = reporter.reports.slice(reportsBefore);
+      expect(reports).toHaveLength(1);
+      expect(reports[0]?.report).toMatchObject({ component: 'data-layer', operation: 'upsertClients', tags: { error_code: 'UNIQUE_VIOLATION' } });
+    } finally {
+      await stack.pool.query('DROP INDEX clients_test_one_name');
+    }
+  });
+});
