@@ -48,6 +48,13 @@ describe('searchClientsByName folding', () => {
     await expect(namesFound(companyId, 'ФЕДОР')).resolves.toEqual(['Фёдор']);
   });
 
+  test('when the text is shorter than a trigram, then it is matched all the same', async () => {
+    const companyId = await salonWith(['Семён Петров', 'Алёна', 'Фёдор', 'Ян']);
+    await expect(namesFound(companyId, 'ён')).resolves.toEqual(['Алёна', 'Семён Петров']);
+    await expect(namesFound(companyId, 'я')).resolves.toEqual(['Ян']);
+    await expect(namesFound(companyId, 'ЯН')).resolves.toEqual(['Ян']);
+  });
+
   test('when the name column uses the C collation, then case still does not matter for Cyrillic', async () => {
     const companyId = await salonWith(['Анна', 'АННА', 'анна', 'аННа', 'Анна Ёлкина', 'Жанна']);
     // Under "C", lower() and ILIKE leave Cyrillic as is: before, "анна" found 2 of these 5.

@@ -228,6 +228,9 @@ interface MethodSpec {
   fields: string[];
 }
 
+/** Hundreds of calls per test: generous, so a loaded machine slows them down without failing them. */
+const FUZZ_TIMEOUT_MS = 300_000;
+
 const phoneFor = (n: number) => `7999${String(n).padStart(7, '0')}`;
 
 function methodSpecs(ids: Ids): MethodSpec[] {
@@ -449,7 +452,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     }
     expect(failures).toEqual([]);
     expect(dataExceptions).toEqual([]);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test(`when every string field of every method gets each hostile string (seed ${SEED}), then none reaches the database as a data exception`, async () => {
     const specs = methodSpecs(ids);
@@ -467,7 +470,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     }
     expect(failures).toEqual([]);
     expect(dataExceptions).toEqual([]);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test(`when the whole input is of the wrong kind (seed ${SEED}), then every method answers VALIDATION_ERROR and writes nothing`, async () => {
     const rng = seededRandom(SEED + 2);
@@ -508,7 +511,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('when upsertClients gets 20,000 valid rows, then all are written; 20,000 rows with one hostile row are refused and write nothing', async () => {
     const failures: string[] = [];
@@ -535,7 +538,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     const result = await dataLayer.upsertClients({ companyId: ids.company, clients: rows });
     expect(result).toMatchObject({ success: true, data: { inserted: 20_000 } });
     await expect(stack.db.client.count()).resolves.toBe(countBefore + 20_000);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   test('when a dialog state is deeply nested or huge, then a bounded one round-trips and the others are VALIDATION_ERROR without a stack overflow', async () => {
     const phone = phoneFor(4_000_000);
@@ -563,5 +566,5 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
     expect(failures).toEqual([]);
     expect(dataExceptions).toEqual([]);
     await expect(dataLayer.getDialogContext({ companyId: ids.company, phone })).resolves.toMatchObject({ success: true, data: { state: nested(50) } });
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

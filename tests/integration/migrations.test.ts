@@ -96,5 +96,5 @@ describe('prisma migrate deploy on an empty database', () => {
     } finally {
       await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
-  });
+  }, 180_000);
 });
