@@ -11,7 +11,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // TypeScript's ".js" import suffixes point at .ts files; "x.json.js" modules (libphonenumber-js's metadata) are real JS, not JSON.
+  moduleNameMapper: { '^(\\.{1,2}/.*(?<!\\.json))\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...(integration ? [] : ['<rootDir>/tests/integration/'])],
   globalSetup: '<rootDir>/tests/helpers/global-setup.mjs',
