@@ -343,13 +343,21 @@ describe('schedules with fields left out', () => {
 });
 
 describe('phones in the salon region', () => {
-  test('when a salon is in Kazakhstan, then a national 8 7xx number is read as Kazakh on sync and on lookup', async () => {
+  test('when a salon is in Kazakhstan, then a national 8 7xx number is read as Kazakh by the sync, the lookup, the dialog context and the booking', async () => {
     const companyId = await salon('kz');
     await expect(dataLayer.getCompany({ companyId })).resolves.toMatchObject({ success: true, data: { country: 'KZ' } });
     const { first, afterFirst } = await replayTwice(companyId, [{ crmId: 1, phone: '8 701 234 56 78' }]);
     expect(first).toMatchObject({ inserted: 1 });
     expect(afterFirst.map((c) => c.phone)).toEqual(['77012345678']);
     await expect(dataLayer.getClientByPhone({ companyId, phone: '8 (701) 234-56-78' })).resolves.toMatchObject({ success: true, data: { crmId: 1 } });
+
+    unwrap(await dataLayer.upsertDialogContext({ companyId, phone: '8 701 234 56 78', state: { step: 'hello' } }));
+    await expect(dataLayer.getDialogContext({ companyId, phone: '77012345678@s.whatsapp.net' })).resolves.toMatchObject({ success: true, data: { state: { step: 'hello' } } });
+    const staff = await stack.db.staff.create({ data: { companyId, crmId: 1, name: 'Мастер' } });
+    const booking = unwrap(
+      await dataLayer.createBooking({ companyId, client: { phone: '8 701 234 56 78' }, staffId: staff.id, startAt: '2030-06-03T10:00:00Z', endAt: '2030-06-03T11:00:00Z' }),
+    );
+    expect(booking).toMatchObject({ clientCreated: false, client: { id: afterFirst[0]!.id } });
   });
 
   test('when a salon has no country set, then it reads phones as Russian; an unknown country is refused', async () => {
