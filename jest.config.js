@@ -11,7 +11,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // TypeScript's ".js" import suffixes point at .ts files; "x.json.js" modules (libphonenumber-js's metadata) are real JS, not JSON.
+  moduleNameMapper: { '^(\\.{1,2}/.*(?<!\\.json))\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   // tests/pgbouncer/ needs Debian's pgbouncer: its own script (`npm run test:pgbouncer`, jest.pgbouncer.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/pgbouncer/', ...(integration ? [] : ['<rootDir>/tests/integration/'])],

@@ -7,7 +7,9 @@
  * raw `pg` in the same run and ratio = value / baseline (higher = better).
  * Resident memory (lower = better, so it has no place in that array) goes to
  * bench-memory.json: the built API process, the data stack under tsx and a
- * raw-pg process, each after warm-up. `--only=memory` runs just that step.
+ * raw-pg process, each after warm-up. `--only=memory` runs just that step;
+ * `--only=<prefix>` runs the modules whose file starts with it and updates
+ * their entries in bench-results.json, keeping the other modules' entries.
  *
  * PostgreSQL: DATABASE_URL's server when set (needs CREATEDB; the bench
  * databases are created and dropped next to the configured one), else an
@@ -16,7 +18,7 @@
 import '../src/instrument.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,6 +114,20 @@ function printTable(results: BenchResult[]): void {
   for (const row of rows) log(line(row));
 }
 
+/**
+ * With --only, the other modules' entries of the last bench-results.json stay
+ * (each entry is a ratio measured within one run, so entries of different runs
+ * can sit side by side); a full run writes only its own.
+ */
+function withEarlierResults(results: BenchResult[]): BenchResult[] {
+  if (!only) return results;
+  const file = path.join(projectRoot, 'bench-results.json');
+  if (!existsSync(file)) return results;
+  const fresh = new Set(results.map((result) => result.name));
+  const earlier = (JSON.parse(readFileSync(file, 'utf8')) as BenchResult[]).filter((result) => !fresh.has(result.name));
+  return [...earlier, ...results];
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   let embedded: EmbeddedPostgresHandle | undefined;
@@ -178,7 +194,7 @@ async function main(): Promise<void> {
   // --only=memory runs no bench module: an empty array would only wipe the last results.
   if (only !== 'memory') {
     printTable(results);
-    writeFileSync(path.join(projectRoot, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(path.join(projectRoot, 'bench-results.json'), `${JSON.stringify(withEarlierResults(results), null, 2)}\n`);
     written.push(`${results.length} results to bench-results.json`);
   }
   if (memory) {

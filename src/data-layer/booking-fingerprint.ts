@@ -22,7 +22,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** sha256 (hex) of the request without its idempotency key. */
-export function bookingFingerprint(request: { idempotencyKey?: string | undefined }): string {
+export function bookingFingerprint<R extends { idempotencyKey?: string | undefined }>(request: R): string {
   const { idempotencyKey: _key, ...rest } = request;
   return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex');
 }

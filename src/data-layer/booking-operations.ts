@@ -73,7 +73,11 @@ export function createBooking(ctx: DataLayerContext, input: z.input<typeof creat
 
 async function book(ctx: DataLayerContext, repositories: Repositories, i: CreateBookingRequest): Promise<BookingResult> {
   const timeZone = await timeZoneOf(repositories, i.companyId, 'the salon does not exist');
-  const fingerprint = i.idempotencyKey === undefined ? null : bookingFingerprint(i);
+  // Over the phone as stored, not as typed: "+7 999 ..." and "8 999 ..." are the same request.
+  const fingerprint =
+    i.idempotencyKey === undefined
+      ? null
+      : bookingFingerprint({ ...i, client: { ...i.client, phone: await repositories.clients.resolvePhone(i.companyId, i.client.phone, 'client.phone') } });
   if (i.idempotencyKey !== undefined) {
     await repositories.appointments.lockIdempotencyKey(i.companyId, i.idempotencyKey);
     const original = await repositories.appointments.findByIdempotencyKey(i.companyId, i.idempotencyKey);

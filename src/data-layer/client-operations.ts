@@ -1,9 +1,11 @@
 /** Clients of a salon and their appointments. */
 import type { z } from 'zod';
+import { ErrorCode } from '../db/errors.js';
 import type { DataLayerContext } from './context.js';
 import { appointmentWithLocalTimes, inSalonTime } from './local-times.js';
 import { foundInSalon, listOfRecordInSalon } from './record-in-salon.js';
 import { runOperation } from './run-operation.js';
+import { reportSyncConflicts } from './sync-conflict-report.js';
 import {
   getClientAppointmentsInput,
   getClientByIdInput,
@@ -75,11 +77,16 @@ export function upsertClient(ctx: DataLayerContext, input: z.input<typeof upsert
     upsertClientInput,
     input,
     (i) => ({ companyId: i.companyId, crmId: i.crmId ?? undefined, fields: Object.keys(i) }),
-    ({ companyId, ...fields }) => ctx.repositories.clients.upsertByPhone(companyId, fields),
+    ({ companyId, ...fields }) => ctx.transaction('upsertClient', (repositories) => repositories.clients.syncClient(companyId, fields)),
   );
 }
 
-/** All batches in one transaction: a failure leaves none of them applied, so `success` always means "all written". */
+/**
+ * A CRM sync of the salon's clients, in one transaction: a failure leaves
+ * nothing applied, so `success` always means "all written". Rows the identity
+ * rules could not apply as given come back by index (`duplicates`,
+ * `conflicts`), and phone conflicts raise one Sentry warning per call.
+ */
 export function upsertClients(ctx: DataLayerContext, input: z.input<typeof upsertClientsInput>) {
   return runOperation(
     ctx,
@@ -87,6 +94,12 @@ export function upsertClients(ctx: DataLayerContext, input: z.input<typeof upser
     upsertClientsInput,
     input,
     (i) => ({ companyId: i.companyId, count: i.clients.length }),
-    (i) => ctx.transaction('upsertClients', (repositories) => repositories.clients.bulkUpsertByPhone(i.companyId, i.clients)),
+    async (i) => {
+      const result = await ctx.transaction('upsertClients', (repositories) => repositories.clients.syncClients(i.companyId, i.clients));
+      reportSyncConflicts(ctx, 'upsertClients', { companyId: i.companyId, rows: i.clients.length }, result);
+      return result;
+    },
+    // The sync settles phone and CRM id clashes itself: a unique violation left is a race or a bug, and would jam every later sync.
+    { reportAlso: [ErrorCode.UniqueViolation] },
   );
 }

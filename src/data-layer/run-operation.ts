@@ -44,6 +44,11 @@ export function validationFailure(issues: z.core.$ZodIssue[]): ValidationError {
   return new ValidationError(`invalid input: ${describeIssues(issues)}`, { fields });
 }
 
+export interface OperationOptions {
+  /** Codes normally expected (not reported) that this operation reports to Sentry anyway. */
+  reportAlso?: ErrorCode[];
+}
+
 export async function runOperation<S extends z.ZodType, T>(
   deps: OperationDeps,
   operation: string,
@@ -51,6 +56,7 @@ export async function runOperation<S extends z.ZodType, T>(
   input: unknown,
   context: (parsed: z.output<S>) => OperationContext,
   work: (parsed: z.output<S>) => Promise<T>,
+  options: OperationOptions = {},
 ): Promise<Result<T>> {
   const parsed = safeParse(schema, input);
   if (!parsed.success) return fail(validationFailure(parsed.error.issues).toJSON());
@@ -58,7 +64,7 @@ export async function runOperation<S extends z.ZodType, T>(
     // The data layer owns the report: the database layer below defers to it (error-reporter.ts).
     return ok(await withReportingOwner('data-layer', () => work(parsed.data)));
   } catch (error) {
-    return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data)));
+    return fail(handleFailure(deps, operation, error, safeContext(context, parsed.data), options));
   }
 }
 
@@ -90,10 +96,10 @@ function withTimeoutRetryability(operation: string, error: DataError): DataError
   return retryable === error.retryable ? error : restateDataError(error, error.message, { retryable });
 }
 
-function handleFailure(deps: OperationDeps, operation: string, failure: unknown, context: OperationContext) {
+function handleFailure(deps: OperationDeps, operation: string, failure: unknown, context: OperationContext, options: OperationOptions) {
   const error = failure instanceof DataError ? withTimeoutRetryability(operation, failure) : failure;
   if (error instanceof DataError) {
-    if (isExpectedOutcome(error)) {
+    if (isExpectedOutcome(error) && !options.reportAlso?.includes(error.code)) {
       deps.logger.debug({ operation, code: error.code }, 'data-layer operation refused');
     } else {
       report(deps, operation, error, context, error.code);

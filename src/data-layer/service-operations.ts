@@ -1,5 +1,6 @@
 /** The salon's service catalogue. */
 import type { z } from 'zod';
+import { ErrorCode } from '../db/errors.js';
 import type { DataLayerContext } from './context.js';
 import { foundInSalon } from './record-in-salon.js';
 import { runOperation } from './run-operation.js';
@@ -29,7 +30,14 @@ export function getServicesByCategory(ctx: DataLayerContext, input: z.input<type
 }
 
 export function upsertServices(ctx: DataLayerContext, input: z.input<typeof upsertServicesInput>) {
-  return runOperation(ctx, 'upsertServices', upsertServicesInput, input, (i) => ({ companyId: i.companyId, count: i.services.length }), (i) =>
-    ctx.transaction('upsertServices', (repositories) => repositories.services.bulkUpsertForCompany(i.companyId, i.services)),
+  return runOperation(
+    ctx,
+    'upsertServices',
+    upsertServicesInput,
+    input,
+    (i) => ({ companyId: i.companyId, count: i.services.length }),
+    (i) => ctx.transaction('upsertServices', (repositories) => repositories.services.bulkUpsertForCompany(i.companyId, i.services)),
+    // Repeated CRM ids are settled before writing: a unique violation left is a race or a bug, and would jam every later sync.
+    { reportAlso: [ErrorCode.UniqueViolation] },
   );
 }

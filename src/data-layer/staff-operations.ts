@@ -1,5 +1,6 @@
 /** Staff and their schedules. */
 import type { z } from 'zod';
+import { ErrorCode } from '../db/errors.js';
 import type { DataLayerContext } from './context.js';
 import { inSalonTime, scheduleWithLocalTimes } from './local-times.js';
 import { foundInSalon, listOfRecordInSalon } from './record-in-salon.js';
@@ -72,5 +73,7 @@ export function upsertStaffSchedules(ctx: DataLayerContext, input: z.input<typeo
     input,
     (i) => ({ companyId: i.companyId, count: i.schedules.length, staffCount: new Set(i.schedules.map((s) => s.staffId)).size }),
     (i) => ctx.transaction('upsertStaffSchedules', (repositories) => repositories.schedules.bulkUpsertSchedules(i.companyId, i.schedules)),
+    // Repeated days are settled before writing: a unique violation left is a race or a bug, and would jam every later sync.
+    { reportAlso: [ErrorCode.UniqueViolation] },
   );
 }

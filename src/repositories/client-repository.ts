@@ -1,14 +1,20 @@
 /**
  * Clients of a salon, identified by phone (E.164 digits, unique per salon):
- * that is how the assistant meets them.
+ * that is how the assistant meets them. Phones are accepted as typed and
+ * read in the salon's region (salon-phones.ts). CRM syncs match by CRM id
+ * first (client-sync.ts).
  */
 import { ValidationError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
-import { normalizePhone } from '../domain/phone.js';
-import type { Appointment, AppointmentStatus, Client, Prisma } from '../generated/prisma/client.js';
+import { withTransaction } from '../db/transaction.js';
+import type { Appointment, AppointmentStatus, Client } from '../generated/prisma/client.js';
 import { AppointmentRepository } from './appointment-repository.js';
-import { BaseRepository, ParamList, escapeLike, type BulkUpsertResult, type Filters, type RepositoryDeps } from './base-repository.js';
-import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { BaseRepository, ParamList, type Filters, type RepositoryDeps } from './base-repository.js';
+import { nameSearchStatement } from './client-name-search.js';
+import { ClientSync, clientRow } from './client-sync.js';
+import { CompanyRepository } from './company-repository.js';
+import { SalonPhones } from './salon-phones.js';
+import type { SyncResult } from './sync-result.js';
 import { clientTable } from './table-specs.js';
 
 /** What callers give about a client; undefined fields are left as stored. */
@@ -35,15 +41,24 @@ const UPCOMING: AppointmentStatus[] = ['pending', 'confirmed'];
 
 export class ClientRepository extends BaseRepository<Client> {
   private readonly appointments: AppointmentRepository;
+  private readonly phones: SalonPhones;
+  private readonly deps: RepositoryDeps;
 
   constructor(db: DbOrTx, deps: RepositoryDeps = {}) {
     super(db, clientTable, deps);
+    this.deps = deps;
     this.appointments = new AppointmentRepository(db, deps);
+    this.phones = new SalonPhones(new CompanyRepository(db, deps));
   }
 
-  /** Accepts the formats people type (+7 (999) 123-45-67, 8999..., 7999...); an impossible number is a ValidationError. */
+  /** A phone as typed, as the salon stores it (E.164 digits in the salon's region); an invalid number is a ValidationError naming `field`. */
+  resolvePhone(companyId: number, phone: string, field = 'phone'): Promise<string> {
+    return this.phones.resolve(companyId, phone, field);
+  }
+
+  /** Accepts the formats people type (+7 (999) 123-45-67, 8999..., JIDs); an invalid number is a ValidationError. */
   async findByPhone(companyId: number, phone: string): Promise<Client | null> {
-    return this.findOne({ companyId, phone: normalizePhone(phone) });
+    return this.findOne({ companyId, phone: await this.phones.resolve(companyId, phone) });
   }
 
   /** The salon's client with this id, or null (also when they belong to another salon). */
@@ -51,11 +66,13 @@ export class ClientRepository extends BaseRepository<Client> {
     return this.findOne({ id, companyId });
   }
 
-  /** Case-insensitive substring match on the name; the user's text matches literally (%, _ escaped). */
+  /** Case- and ё-insensitive substring match on the name (client-name-search.ts), ordered by name. */
   async searchByName(companyId: number, text: string, limit = 20): Promise<Client[]> {
-    const query = text.trim();
+    const query = typeof text === 'string' ? text.trim() : '';
     if (query.length === 0) throw new ValidationError('the search text is empty', { fields: ['query'] });
-    return this.findMany({ companyId, name: { ilike: `%${escapeLike(query)}%` } }, { orderBy: [{ field: 'name' }, { field: 'id' }], limit });
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.maxLimit) throw new ValidationError(`limit must be an integer from 1 to ${this.maxLimit}`, { fields: ['limit'] });
+    const { sql, params } = nameSearchStatement(companyId, query, limit);
+    return this.queryRows<Client>(this.db, 'searchByName', sql, params, { companyId, queryLength: query.length, limit });
   }
 
   /** The client's appointments in this salon in [from, to), oldest first (none for a client of another salon). */
@@ -72,15 +89,36 @@ export class ClientRepository extends BaseRepository<Client> {
     return this.findAppointments(companyId, clientId, { from: now, status: UPCOMING, limit });
   }
 
-  /** Inserts the client or updates the one with the same phone in the salon; unchanged rows are not touched. */
+  /**
+   * Inserts the client or updates the one with the same phone in the salon,
+   * whatever its CRM id; unchanged rows are not touched. For CRM data use
+   * syncClient, which matches by CRM id first.
+   */
   async upsertByPhone(companyId: number, input: ClientInput): Promise<Client> {
-    return this.upsert(toRow(companyId, input), ['companyId', 'phone']);
+    const phone = await this.phones.resolve(companyId, input.phone);
+    return this.upsert(clientRow(companyId, input, phone), ['companyId', 'phone']);
   }
 
-  /** Many clients of one salon by phone, in batches; run it in a transaction to make the whole call atomic. */
-  async bulkUpsertByPhone(companyId: number, inputs: ClientInput[]): Promise<BulkUpsertResult> {
-    const rows = inputs.map((input, index) => toRow(companyId, input, `clients[${index}].phone`));
-    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'phone']));
+  /**
+   * A CRM sync of many clients of one salon, all or nothing (in the caller's
+   * transaction, or one of its own): matched by CRM id, then phone; the rules
+   * and what the result reports are in client-sync-plan.ts.
+   */
+  syncClients(companyId: number, inputs: ClientInput[]): Promise<SyncResult> {
+    return this.inSyncTransaction('syncClients', (sync) => sync.syncMany(companyId, inputs));
+  }
+
+  /** One client by the sync's rules; a phone belonging to another client is a UNIQUE_VIOLATION and nothing is written. */
+  syncClient(companyId: number, input: ClientInput): Promise<Client> {
+    return this.inSyncTransaction('syncClient', (sync) => sync.syncOne(companyId, input));
+  }
+
+  private inSyncTransaction<T>(name: string, work: (sync: ClientSync) => Promise<T>): Promise<T> {
+    return withTransaction(this.db, (tx) => work(new ClientSync(tx, this.deps)), {
+      name: `Client.${name}`,
+      logger: this.logger,
+      ...(this.reporter ? { reporter: this.reporter } : {}),
+    });
   }
 
   /**
@@ -89,7 +127,7 @@ export class ClientRepository extends BaseRepository<Client> {
    * what the CRM sync wrote. Safe under concurrency (ON CONFLICT DO NOTHING).
    */
   async findOrCreateByPhone(companyId: number, input: { phone: string; name?: string | undefined; email?: string | undefined }): Promise<{ client: Client; created: boolean }> {
-    const phone = normalizePhone(input.phone);
+    const phone = await this.phones.resolve(companyId, input.phone, 'client.phone');
     const existing = await this.findOne({ companyId, phone });
     if (existing) return { client: existing, created: false };
     const params = new ParamList();
@@ -104,16 +142,4 @@ export class ClientRepository extends BaseRepository<Client> {
     if (!raced) throw new ValidationError('the client could neither be created nor found');
     return { client: raced, created: false };
   }
-}
-
-function toRow(companyId: number, input: ClientInput, field = 'phone'): Partial<Client> {
-  const { totalSpent, raw, ...rest } = input;
-  return {
-    ...rest,
-    companyId,
-    phone: normalizePhone(input.phone, field),
-    // Numeric travels as text (exact); building Prisma.Decimal objects per row cost more than the statement in a bulk sync.
-    ...(totalSpent === undefined ? {} : { totalSpent: String(totalSpent) }),
-    ...(raw === undefined ? {} : { raw: raw as Prisma.JsonObject }),
-  } as unknown as Partial<Client>;
 }

@@ -1,7 +1,8 @@
 /** Salons. The id is the CRM's company id. */
 import type { DbOrTx } from '../db/prisma-client.js';
+import { DEFAULT_PHONE_REGION, isPhoneRegion, type CountryCode } from '../domain/phone.js';
 import type { Company, Prisma } from '../generated/prisma/client.js';
-import { BaseRepository, type RepositoryDeps } from './base-repository.js';
+import { BaseRepository, ParamList, type RepositoryDeps } from './base-repository.js';
 import { companyTable } from './table-specs.js';
 
 export interface CompanyInput {
@@ -9,6 +10,8 @@ export interface CompanyInput {
   title: string;
   phone?: string | null | undefined;
   timezone?: string | undefined;
+  /** ISO 3166-1 alpha-2: how phones typed without a country code are read. */
+  country?: string | undefined;
   settings?: Record<string, unknown> | undefined;
 }
 
@@ -19,6 +22,18 @@ export class CompanyRepository extends BaseRepository<Company> {
 
   findById(id: number): Promise<Company | null> {
     return this.findOne({ id });
+  }
+
+  /**
+   * The salon's phone region. A salon not stored yet reads phones as the
+   * default region (RU), like a new salon row would.
+   */
+  async findPhoneRegion(companyId: number): Promise<CountryCode> {
+    const params = new ParamList();
+    const sql = `SELECT "country" FROM ${this.table} WHERE "id" = ${params.add(companyId, 'int')}`;
+    const rows = await this.queryRows<{ country: string }>(this.db, 'findPhoneRegion', sql, params.values, { companyId });
+    const country = rows[0]?.country;
+    return country !== undefined && isPhoneRegion(country) ? country : DEFAULT_PHONE_REGION;
   }
 
   /** Creates the salon or updates the given fields; an unchanged salon is not touched. */

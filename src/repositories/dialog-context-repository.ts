@@ -13,9 +13,10 @@
  */
 import { ValidationError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
-import { normalizePhone } from '../domain/phone.js';
 import type { DialogContext } from '../generated/prisma/client.js';
 import { BaseRepository, ParamList, type RepositoryDeps } from './base-repository.js';
+import { CompanyRepository } from './company-repository.js';
+import { SalonPhones } from './salon-phones.js';
 import { dialogContextTable } from './table-specs.js';
 
 export type DialogState = Record<string, unknown>;
@@ -37,15 +38,17 @@ export const DEFAULT_DIALOG_CONTEXT_MAX_BYTES = 64 * 1024;
 
 export class DialogContextRepository extends BaseRepository<DialogContext> {
   private readonly maxBytes: number;
+  private readonly phones: SalonPhones;
 
   constructor(db: DbOrTx, deps: DialogContextRepositoryDeps = {}) {
     super(db, dialogContextTable, deps);
     this.maxBytes = deps.dialogContextMaxBytes ?? DEFAULT_DIALOG_CONTEXT_MAX_BYTES;
+    this.phones = new SalonPhones(new CompanyRepository(db, deps));
   }
 
   /** The context, or null when there is none or it has expired. */
   async load(companyId: number, phone: string, now: Date): Promise<DialogContext | null> {
-    const context = await this.findOne({ companyId, phone: normalizePhone(phone) });
+    const context = await this.findOne({ companyId, phone: await this.phones.resolve(companyId, phone) });
     if (!context || (context.expiresAt !== null && context.expiresAt.getTime() <= now.getTime())) return null;
     return context;
   }
@@ -54,10 +57,11 @@ export class DialogContextRepository extends BaseRepository<DialogContext> {
     if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new ValidationError('the dialog state must be a JSON object', { fields: ['state'] });
     const json = JSON.stringify(state);
     if (Buffer.byteLength(json, 'utf8') > this.maxBytes) throw this.tooLarge();
+    const digits = await this.phones.resolve(companyId, phone);
     const params = new ParamList();
     const p = {
       companyId: params.add(companyId, 'int'),
-      phone: params.add(normalizePhone(phone), 'text'),
+      phone: params.add(digits, 'text'),
       state: params.add(json, 'jsonb'),
       lastMessageAt: params.add(options.lastMessageAt.toISOString(), 'timestamptz'),
       expiresAt: params.add(options.expiresAt.toISOString(), 'timestamptz'),

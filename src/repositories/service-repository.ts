@@ -4,8 +4,9 @@
  */
 import type { DbOrTx } from '../db/prisma-client.js';
 import type { Prisma, Service } from '../generated/prisma/client.js';
-import { BaseRepository, type BulkUpsertResult, type Filters, type OrderBy, type RepositoryDeps } from './base-repository.js';
-import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { BaseRepository, type Filters, type OrderBy, type RepositoryDeps } from './base-repository.js';
+import { syncByKey } from './grouped-bulk-upsert.js';
+import type { SyncResult } from './sync-result.js';
 import { serviceTable } from './table-specs.js';
 
 export interface ServiceInput {
@@ -46,10 +47,13 @@ export class ServiceRepository extends BaseRepository<Service> {
     return this.findMany(this.listFilters({ companyId, categoryId }, options), { orderBy: CATALOGUE_ORDER });
   }
 
-  /** Services of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
-  async bulkUpsertForCompany(companyId: number, inputs: ServiceInput[]): Promise<BulkUpsertResult> {
+  /**
+   * Services of one salon by CRM id, in batches; the last row of a CRM id wins.
+   * Run it in a transaction to make the whole call atomic.
+   */
+  async bulkUpsertForCompany(companyId: number, inputs: ServiceInput[]): Promise<SyncResult> {
     const rows = inputs.map((input) => toRow(companyId, input));
-    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
+    return syncByKey(rows, (row) => String(row.crmId), (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
   }
 
   private listFilters(filters: Filters<Service>, options: ServiceListOptions): Filters<Service> {

@@ -5,8 +5,9 @@ import { assertServiceBookable, freeIntervals, workingPeriods, type Interval, ty
 import { toLocalIso } from '../domain/salon-time.js';
 import type { Prisma, Staff } from '../generated/prisma/client.js';
 import { AppointmentRepository } from './appointment-repository.js';
-import { BaseRepository, ParamList, type BulkUpsertResult, type RepositoryDeps } from './base-repository.js';
-import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { BaseRepository, ParamList, type RepositoryDeps } from './base-repository.js';
+import { syncByKey } from './grouped-bulk-upsert.js';
+import type { SyncResult } from './sync-result.js';
 import { staffTable } from './table-specs.js';
 
 export interface StaffInput {
@@ -97,8 +98,8 @@ export class StaffRepository extends BaseRepository<Staff> {
     return available;
   }
 
-  /** Staff of one salon by CRM id, in batches; run it in a transaction to make the whole call atomic. */
-  async bulkUpsertForCompany(companyId: number, inputs: StaffInput[]): Promise<BulkUpsertResult> {
+  /** Staff of one salon by CRM id, in batches (the last row of a CRM id wins); run it in a transaction to make the whole call atomic. */
+  async bulkUpsertForCompany(companyId: number, inputs: StaffInput[]): Promise<SyncResult> {
     const rows = inputs.map(({ rating, raw, ...rest }) =>
       ({
         ...rest,
@@ -107,7 +108,7 @@ export class StaffRepository extends BaseRepository<Staff> {
         raw: raw as Prisma.JsonObject | undefined,
       }) as unknown as Partial<Staff>,
     );
-    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
+    return syncByKey(rows, (row) => String(row.crmId), (group) => this.bulkUpsert(group, ['companyId', 'crmId']));
   }
 
   /** The salon's time zone and, when asked for, its service; null when there is no such salon. */

@@ -5,9 +5,10 @@
 import { NotFoundError, ValidationError } from '../db/errors.js';
 import type { DbOrTx } from '../db/prisma-client.js';
 import type { Prisma, StaffSchedule } from '../generated/prisma/client.js';
-import { BaseRepository, ParamList, type BulkUpsertResult, type Filters, type FindOneOptions, type RepositoryDeps } from './base-repository.js';
-import { bulkUpsertByFieldSet } from './grouped-bulk-upsert.js';
+import { BaseRepository, ParamList, type Filters, type FindOneOptions, type RepositoryDeps } from './base-repository.js';
+import { syncByKey } from './grouped-bulk-upsert.js';
 import { encodeValue } from './sql.js';
+import type { SyncResult } from './sync-result.js';
 import { staffScheduleTable } from './table-specs.js';
 
 export interface WorkingInterval {
@@ -119,12 +120,14 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
   }
 
   /**
-   * Upserts per (staff, date) for one salon's staff; a staff id of another
+   * Upserts per (staff, date) for one salon's staff, the last row of a day
+   * winning; an omitted field keeps the stored value. A staff id of another
    * salon (or none) is NOT_FOUND, naming its row, and nothing is written.
    * Run it in a transaction to make the whole call atomic.
    */
-  async bulkUpsertSchedules(companyId: number, inputs: ScheduleInput[]): Promise<BulkUpsertResult> {
+  async bulkUpsertSchedules(companyId: number, inputs: ScheduleInput[]): Promise<SyncResult> {
     await this.assertStaffOfCompany(companyId, inputs);
+    // The day as given is the key: a day that is not a real date must reach validation, not be dropped as a duplicate.
     const rows = inputs.map(
       ({ date, workingIntervals, freeSlots, ...rest }) =>
         ({
@@ -134,7 +137,8 @@ export class StaffScheduleRepository extends BaseRepository<StaffSchedule> {
           freeSlots: freeSlots as Prisma.JsonArray | undefined,
         }) as Partial<StaffSchedule>,
     );
-    return bulkUpsertByFieldSet(rows, (group) => this.bulkUpsert(group, ['staffId', 'date']));
+    const keys = inputs.map((input) => `${String(input.staffId)}:${String(input.date)}`);
+    return syncByKey(rows, (_row, index) => keys[index], (group) => this.bulkUpsert(group, ['staffId', 'date']));
   }
 
   /** One query for all staff ids of the call: the first one not of this salon is named. */

@@ -16,7 +16,7 @@ const timestamps = { createdAt: timestamptz('created_at'), updatedAt: timestampt
 export const companyTable: TableSpec<Company> = {
   table: 'companies',
   model: 'Company',
-  columns: { id: int('id'), title: text('title'), phone: text('phone'), timezone: text('timezone'), settings: jsonb('settings'), ...timestamps },
+  columns: { id: int('id'), title: text('title'), phone: text('phone'), timezone: text('timezone'), country: text('country'), settings: jsonb('settings'), ...timestamps },
   primaryKey: ['id'],
   // The id is the CRM's company id: written, not generated.
   generated: ['createdAt', 'updatedAt'],

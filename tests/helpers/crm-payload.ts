@@ -3,7 +3,7 @@
  * runs produce identical payloads.
  */
 import type { DataLayer } from '../../src/data-layer/index.js';
-import type { BulkUpsertResult } from '../../src/repositories/base-repository.js';
+import type { SyncResult } from '../../src/repositories/sync-result.js';
 import type { StaffRepository } from '../../src/repositories/staff-repository.js';
 
 export interface CrmPayload {
@@ -82,10 +82,10 @@ export function crmPayload(companyId: number, size: PayloadSize = FULL_SALON, fi
  */
 
 export interface SyncCounts {
-  clients: BulkUpsertResult;
-  services: BulkUpsertResult;
-  staff: BulkUpsertResult;
-  schedules: BulkUpsertResult;
+  clients: SyncResult;
+  services: SyncResult;
+  staff: SyncResult;
+  schedules: SyncResult;
 }
 
 function unwrap<T>(what: string, result: { success: true; data: T } | { success: false; error: { code: string; message: string } }): T {

@@ -231,6 +231,9 @@ interface MethodSpec {
   fields: string[];
 }
 
+/** Hundreds of calls per test: generous, so a loaded machine slows them down without failing them. */
+const FUZZ_TIMEOUT_MS = 300_000;
+
 const phoneFor = (n: number) => `7999${String(n).padStart(7, '0')}`;
 
 function methodSpecs(ids: Ids): MethodSpec[] {
@@ -315,8 +318,8 @@ function methodSpecs(ids: Ids): MethodSpec[] {
     { method: 'getCompany', valid: () => ({ companyId: ids.company }), fields: ['companyId'] },
     {
       method: 'upsertCompany',
-      valid: () => ({ id: ids.otherCompany, title: 'Другой салон', phone: '+7 495 000-00-00', timezone: 'Europe/Moscow', settings: { language: 'ru' } }),
-      fields: ['id', 'title', 'phone', 'timezone', 'settings', 'settings.language'],
+      valid: () => ({ id: ids.otherCompany, title: 'Другой салон', phone: '+7 495 000-00-00', timezone: 'Europe/Moscow', country: 'RU', settings: { language: 'ru' } }),
+      fields: ['id', 'title', 'phone', 'timezone', 'country', 'settings', 'settings.language'],
     },
     {
       method: 'createBooking',

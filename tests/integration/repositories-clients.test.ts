@@ -55,7 +55,7 @@ describe('ClientRepository.findByPhone', () => {
 describe('ClientRepository.searchByName', () => {
   test('when the text differs in case, then the client is still found, ordered by name', async () => {
     const companyId = await freshCompany();
-    await clients.bulkUpsertByPhone(companyId, [
+    await clients.syncClients(companyId, [
       { phone: '79990000011', name: 'Мария Иванова' },
       { phone: '79990000012', name: 'мариЯ Петрова' },
       { phone: '79990000013', name: 'Ольга' },
@@ -66,7 +66,7 @@ describe('ClientRepository.searchByName', () => {
 
   test('when the text contains % or _, then they match literally', async () => {
     const companyId = await freshCompany();
-    await clients.bulkUpsertByPhone(companyId, [
+    await clients.syncClients(companyId, [
       { phone: '79990000021', name: '100% Anna' },
       { phone: '79990000022', name: '100 Anna' },
       { phone: '79990000023', name: 'a_b' },
@@ -78,7 +78,7 @@ describe('ClientRepository.searchByName', () => {
 
   test('when the limit is smaller than the matches, then only that many come back', async () => {
     const companyId = await freshCompany();
-    await clients.bulkUpsertByPhone(companyId, Array.from({ length: 5 }, (_, i) => ({ phone: `7999000003${i}`, name: `Anna ${i}` })));
+    await clients.syncClients(companyId, Array.from({ length: 5 }, (_, i) => ({ phone: `7999000003${i}`, name: `Anna ${i}` })));
     await expect(clients.searchByName(companyId, 'anna', 2)).resolves.toHaveLength(2);
   });
 
@@ -182,8 +182,8 @@ describe('ClientRepository.findOrCreateByPhone', () => {
 describe('ClientRepository.bulkUpsertByPhone', () => {
   test('when rows give different fields, then an omitted field keeps its stored value', async () => {
     const companyId = await freshCompany();
-    await clients.bulkUpsertByPhone(companyId, [{ phone: '79990000081', name: 'Kept', email: 'kept@example.com' }]);
-    const result = await clients.bulkUpsertByPhone(companyId, [
+    await clients.syncClients(companyId, [{ phone: '79990000081', name: 'Kept', email: 'kept@example.com' }]);
+    const result = await clients.syncClients(companyId, [
       { phone: '79990000081', visitCount: 2 },
       { phone: '79990000082', name: 'New', email: null },
     ]);
@@ -191,22 +191,24 @@ describe('ClientRepository.bulkUpsertByPhone', () => {
     await expect(clients.findByPhone(companyId, '79990000081')).resolves.toMatchObject({ name: 'Kept', email: 'kept@example.com', visitCount: 2 });
   });
 
-  test('when a row of the second field group is refused by the database, then the error names its input index', async () => {
+  test('when a row of another field group is refused by the database, then the error names its input index and nothing is written', async () => {
     const companyId = await freshCompany();
-    await clients.upsertByPhone(companyId, { phone: '79990000091', crmId: 5 });
-    const failure = clients.bulkUpsertByPhone(companyId, [
+    // No schema in front of the repository: the CHECK on visit_count is what refuses row 2.
+    const failure = clients.syncClients(companyId, [
       { phone: '79990000092', name: 'A' },
       { phone: '79990000093', crmId: 6 },
-      { phone: '79990000094', crmId: 5 },
+      { phone: '79990000094', crmId: 7, visitCount: -1 },
     ]);
-    await expect(failure).rejects.toMatchObject({ code: 'UNIQUE_VIOLATION', rowIndex: 2 });
+    await expect(failure).rejects.toMatchObject({ code: 'VALIDATION_ERROR', rowIndex: 2 });
+    await expect(clients.count({ companyId })).resolves.toBe(0);
   });
 
   test('when a phone in the list is impossible, then the error names the row and nothing is written', async () => {
     const companyId = await freshCompany();
-    await expect(clients.bulkUpsertByPhone(companyId, [{ phone: '79990000095' }, { phone: 'nope' }])).rejects.toMatchObject({
+    await expect(clients.syncClients(companyId, [{ phone: '79990000095' }, { phone: 'nope' }])).rejects.toMatchObject({
       code: 'VALIDATION_ERROR',
-      fields: ['clients[1].phone'],
+      fields: ['clients.1.phone'],
+      rowIndex: 1,
     });
     await expect(clients.count({ companyId })).resolves.toBe(0);
   });

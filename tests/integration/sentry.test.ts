@@ -168,6 +168,24 @@ describe('failures of the operations the assistant calls, in Sentry', () => {
     }
   });
 
+  test('when a CRM client sync leaves rows unapplied because their phone belongs to another client, then one warning names the counts and no phone', async () => {
+    const dataLayer = createDataLayer(stack.db, { reporter: sentryReporter });
+    const setup = await eventsAfter(() => dataLayer.upsertClients({ companyId: 1, clients: [{ crmId: 71, phone: '+7 999 777-00-01', name: 'Мама' }] }));
+    expect(setup.events).toHaveLength(0);
+    const export2 = [
+      { crmId: 71, phone: '+7 999 777-00-01', name: 'Мама' },
+      { crmId: 72, phone: '8 999 777 00 01', name: 'Дочка' },
+      { crmId: 73, phone: '79997770001@s.whatsapp.net', name: 'Сын' },
+    ];
+    const { raw, events } = await eventsAfter(() => dataLayer.upsertClients({ companyId: 1, clients: export2 }));
+    expect(events).toHaveLength(1);
+    expect(events[0]?.level).toBe('warning');
+    expect(events[0]?.tags).toMatchObject({ component: 'data-layer', operation: 'upsertClients', backend: 'postgres' });
+    expect(events[0]?.exception?.values?.[0]).toMatchObject({ type: 'SyncConflictWarning' });
+    expect(events[0]?.contexts?.operation).toMatchObject({ companyId: 1, rows: 3, conflicts: 2, notInserted: 2, duplicates: 0 });
+    expect(raw).not.toMatch(/9997770001|999 777|Дочка/);
+  });
+
   test('when a data-layer call is refused for bad input, then nothing is sent (an answer, not a fault)', async () => {
     const dataLayer = createDataLayer(stack.db, { reporter: sentryReporter });
     const { events } = await eventsAfter(() => dataLayer.getClientByPhone({ companyId: 1, phone: 'not a phone' }));

@@ -167,8 +167,9 @@ describe('DataLayer clock', () => {
 
   test('when saving a dialog context, then it expires TTL hours after the injected now', async () => {
     repositories.dialogContexts.save.mockImplementation(async (companyId, phone, state, options) => ({ companyId, phone, state, expiresAt: options.expiresAt }) as never);
-    const result = await dataLayer().upsertDialogContext({ companyId: 1, phone: '89991234567', state: { step: 'x' } });
-    expect(result).toMatchObject({ success: true, data: { phone: '79991234567', expiresAt: new Date('2030-01-02T12:00:00Z') } });
+    const result = await dataLayer().upsertDialogContext({ companyId: 1, phone: ' 89991234567 ', state: { step: 'x' } });
+    // The repository resolves the phone in the salon's region; the facade passes it on as typed (trimmed).
+    expect(result).toMatchObject({ success: true, data: { phone: '89991234567', expiresAt: new Date('2030-01-02T12:00:00Z') } });
   });
 
   test('when listing staff for a day, then availability is asked for that day', async () => {
@@ -234,8 +235,8 @@ describe('DataLayer.createBooking', () => {
 
 describe('DataLayer bulk writes', () => {
   test('when clients are upserted in bulk, then the work runs in one transaction and the counts come back', async () => {
-    const counts = { inserted: 1, updated: 0, unchanged: 1, duplicates: 0 };
-    repositories.clients.bulkUpsertByPhone.mockResolvedValue(counts);
+    const counts = { inserted: 1, updated: 0, unchanged: 1, duplicates: [], conflicts: [] };
+    repositories.clients.syncClients.mockResolvedValue(counts);
     const result = await dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }, { phone: '89991234568', totalSpent: '10.50' }] });
     expect(result).toEqual({ success: true, data: counts });
     expect(transactions).toEqual(['upsertClients']);
@@ -260,7 +261,7 @@ describe('DataLayer statement timeouts', () => {
   test('when a write times out in a transaction that rolled back, then the answer is retryable', async () => {
     const error = statementTimeout();
     error.rolledBack = true;
-    repositories.clients.bulkUpsertByPhone.mockRejectedValue(error);
+    repositories.clients.syncClients.mockRejectedValue(error);
     await expect(dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }] })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: true } });
   });
 
@@ -268,7 +269,7 @@ describe('DataLayer statement timeouts', () => {
     repositories.dialogContexts.save.mockRejectedValue(statementTimeout());
     await expect(dataLayer().upsertDialogContext({ companyId: 1, phone: '79991234567', state: {} })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: false } });
     // A timeout that says "retry" by itself (the transaction closed by its own timer) is not trusted in a write unless it rolled back.
-    repositories.clients.bulkUpsertByPhone.mockRejectedValue(new TimeoutError('the transaction was closed before it finished'));
+    repositories.clients.syncClients.mockRejectedValue(new TimeoutError('the transaction was closed before it finished'));
     await expect(dataLayer().upsertClients({ companyId: 1, clients: [{ phone: '79991234567' }] })).resolves.toMatchObject({ success: false, error: { code: 'TIMEOUT', retryable: false } });
   });
 

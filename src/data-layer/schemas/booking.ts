@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MAX_BOOKING_MINUTES } from '../../domain/booking-rules.js';
-import { id, instant, phone, text } from './common.js';
+import { id, instant, optionalEmail, optionalText, phone, text } from './common.js';
+
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
 /** Both ends parsed to Dates: only then can the refinements below compare them. */
 const bothDates = (v: { startAt: unknown; endAt?: unknown }): v is { startAt: Date; endAt: Date } => v.startAt instanceof Date && v.endAt instanceof Date;
@@ -17,7 +19,8 @@ const atMostADayIssue = { message: 'a booking cannot last more than a day', path
 export const createBookingInput = z
   .object({
     companyId: id,
-    client: z.object({ phone, name: text().trim().max(200).optional(), email: z.email().max(200).optional() }),
+    // "" (how CRMs and forms say "none") reads as not given: the booking leaves a stored client as it is.
+    client: z.object({ phone, name: optionalText(200).transform(orUndefined), email: optionalEmail.transform(orUndefined) }),
     staffId: id,
     serviceId: id.optional(),
     startAt: instant,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, instant, jsonObject, limit, money, phone, text } from './common.js';
+import { id, instant, jsonObject, limit, money, optionalEmail, optionalText, phone, text } from './common.js';
 
 export const appointmentStatus = z.enum(['pending', 'confirmed', 'cancelled', 'completed', 'no_show']);
 
@@ -31,8 +31,8 @@ export const searchClientsByNameInput = z.object({
 export const clientFields = z.object({
   phone,
   crmId: id.nullish(),
-  name: text().trim().max(200).nullish(),
-  email: z.email().max(200).nullish(),
+  name: optionalText(200),
+  email: optionalEmail,
   visitCount: z.number().int().nonnegative().optional(),
   totalSpent: money.optional(),
   lastVisitAt: instant.nullish(),

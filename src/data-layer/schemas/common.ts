@@ -1,19 +1,17 @@
 /** Building blocks shared by the operation schemas. */
 import { z } from 'zod';
-import { tryNormalizePhone } from '../../domain/phone.js';
+import { isPhoneSpelling } from '../../domain/phone.js';
 
 /** Database ids and CRM ids: positive 32-bit integers (the columns are INTEGER). */
 export const id = z.number().int().positive().max(2_147_483_647);
 
-/** A phone as typed; parsed to E.164 digits. The value is never echoed in the message. */
-export const phone = z.string().transform((value, ctx) => {
-  const digits = tryNormalizePhone(value);
-  if (digits === null) {
-    ctx.addIssue({ code: 'custom', message: 'not a valid phone number' });
-    return z.NEVER;
-  }
-  return digits;
-});
+/**
+ * A phone as typed, checked for its spelling only: whether it is a valid
+ * number depends on the salon's region (companies.country), so the
+ * repositories resolve it to E.164 digits once they know the salon. The value
+ * is never echoed in the message.
+ */
+export const phone = z.string().trim().refine(isPhoneSpelling, 'not a valid phone number');
 
 /**
  * NUL (PostgreSQL text cannot hold it: SQLSTATE 22021; jsonb refuses \u0000:
@@ -30,6 +28,15 @@ const UNSTORABLE_MESSAGE = 'must not contain NUL characters or unpaired surrogat
 
 /** Free text bound for a text column: refused before the database when it cannot be stored as given. */
 export const text = () => z.string().refine(isStorableText, UNSTORABLE_MESSAGE);
+
+/** CRMs say "none" with an empty string: blank text is null, for the optional text fields. */
+const blankToNull = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+/** Optional free text: omitted keeps the stored value, null or "" (or only spaces) clears it. */
+export const optionalText = (max: number) => z.preprocess(blankToNull, text().trim().max(max).nullish());
+
+/** Optional e-mail address, with "" meaning none like optionalText. */
+export const optionalEmail = z.preprocess(blankToNull, z.email().max(200).nullish());
 
 /**
  * Years PostgreSQL and JavaScript both read the same way. Year 0 and BC dates

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, jsonObject, money, text } from './common.js';
+import { id, jsonObject, money, optionalText, text } from './common.js';
 
 export const getServicesInput = z.object({ companyId: id, includeInactive: z.boolean().default(false) });
 export const getServiceByIdInput = z.object({ companyId: id, serviceId: id });
@@ -10,7 +10,7 @@ export const serviceFields = z
     crmId: id,
     title: text().trim().min(1).max(300),
     categoryId: id.nullish(),
-    categoryTitle: text().trim().max(300).nullish(),
+    categoryTitle: optionalText(300),
     priceMin: money.nullish(),
     priceMax: money.nullish(),
     duration: z.number().int().positive().max(24 * 60).optional(),

@@ -26,12 +26,16 @@ export const getStaffSchedulesInput = z
 
 export const getStaffScheduleInput = z.object({ companyId: id, staffId: id, date: isoDate });
 
+/**
+ * No defaults here: an omitted field keeps the stored value on update. A new
+ * day gets the table's defaults (working, no intervals, no free slots).
+ */
 export const scheduleFields = z.object({
   staffId: id,
   date: isoDate,
-  isWorking: z.boolean().default(true),
-  workingIntervals: z.array(timeInterval).max(48).default([]),
-  freeSlots: jsonArray.default([]),
+  isWorking: z.boolean().optional(),
+  workingIntervals: z.array(timeInterval).max(48).optional(),
+  freeSlots: jsonArray.optional(),
 });
 export type ScheduleFields = z.output<typeof scheduleFields>;
 
