@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# `npm start` end to end on a fresh embedded PostgreSQL, as a newcomer runs it:
+# `npm start` end to end on a fresh embedded PostgreSQL, as a newcomer runs it, from a private
+# folder (mode 700, as a checkout under /root or in `mktemp -d` is): as root the server runs as
+# the postgres user, who cannot enter it, so binaries and data must be put where it can.
 #  1. first start: /health answers 200 within a minute, /health/ready 200;
 #  2. `npm run db:seed` beside it puts the demo salon into the running server;
 #  3. SIGTERM (to npm, then to node) stops everything with exit code 0 and no PostgreSQL left running;
 #  4. a second start on the same folder reuses the data (the demo salon is still there).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+checkout="$(cd "$(dirname "$0")/.." && pwd)"
 
-data_dir=$(mktemp -d /tmp/ai-admin-data-smoke-XXXXXX)
-chmod 755 "$data_dir"  # the embedded server runs as the postgres user when we are root
+# The private folder is made inside the checkout (.scratch is git-ignored) so node_modules can be
+# hard-linked (same file system): same files, but reachable only through a folder others cannot enter.
+mkdir -p "$checkout/.scratch"
+private_dir=$(mktemp -d "$checkout/.scratch/smoke-XXXXXX")
+chmod 700 "$private_dir"
+project="$private_dir/project"
+mkdir "$project"
+for entry in package.json tsconfig.json tsconfig.build.json prisma.config.ts prisma src scripts; do cp -a "$checkout/$entry" "$project/"; done
+rm -rf "$project/src/generated"
+cp -al "$checkout/node_modules" "$project/node_modules" 2>/dev/null || cp -a "$checkout/node_modules" "$project/node_modules"
+cd "$project"
+data_dir="$private_dir/pg"
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 port=$(free_port)
 pg_port=$(free_port)
@@ -16,7 +28,7 @@ log=$(mktemp)
 status=0
 fail() { echo "smoke: $1"; status=1; }
 
-export PORT="$port" EMBEDDED_PG_PORT="$pg_port" EMBEDDED_PG_DATA_DIR="$data_dir/pg" LOG_LEVEL=info
+export PORT="$port" EMBEDDED_PG_PORT="$pg_port" EMBEDDED_PG_DATA_DIR="$data_dir" LOG_LEVEL=info
 unset DATABASE_URL
 
 descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
@@ -53,7 +65,7 @@ stop_service() {
   [ "$exit_code" -eq 0 ] || fail "$1: exit code $exit_code after SIGTERM to $2"
   grep -q 'shutdown complete' "$log" || fail "$1: no clean shutdown logged"
   sleep 0.5
-  if pgrep -f "postgres -D $data_dir" >/dev/null; then fail "$1: embedded PostgreSQL left running"; fi
+  if pgrep -f -- "-p $pg_port " >/dev/null; then fail "$1: embedded PostgreSQL left running"; fi
   if curl -s -o /dev/null "http://127.0.0.1:$port/health"; then fail "$1: the service still answers after npm exited"; fi
 }
 
@@ -75,6 +87,9 @@ if start_service "first start"; then
     stop_service "second start" node
   fi
 fi
-rm -rf "$data_dir" "$log"
+# As root the data went to a folder under the temp directory (the log said where): remove it too.
+served_dir=$(grep -o '"dataDir":"[^"]*"' "$log" | head -1 | cut -d'"' -f4)
+[ -n "$served_dir" ] && [ "$served_dir" != "$data_dir" ] && rm -rf "$served_dir"
+rm -rf "$private_dir" "$log"
 [ "$status" -eq 0 ] && echo "smoke: passed" || echo "smoke: FAILED"
 exit "$status"
