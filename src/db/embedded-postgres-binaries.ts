@@ -25,7 +25,7 @@ export class EmbeddedPostgresError extends Error {
 const require = createRequire(import.meta.url);
 const COMPLETE_MARK = '.complete';
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+export const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** True when a non-owner can walk down to `dir` (other-execute on every ancestor). */
 export function traversableByOthers(dir: string): boolean {

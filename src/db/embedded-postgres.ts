@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../observability/logger.js';
-import { EmbeddedPostgresError, reachableBinaries, traversableByOthers, type PostgresBinaries } from './embedded-postgres-binaries.js';
+import { EmbeddedPostgresError, isRoot, reachableBinaries, traversableByOthers, type PostgresBinaries } from './embedded-postgres-binaries.js';
 import { startOrphanWatchdog } from './orphan-watchdog.js';
 
 export { EmbeddedPostgresError, traversableByOthers } from './embedded-postgres-binaries.js';
@@ -53,8 +53,6 @@ interface RunAs {
   uid?: number;
   gid?: number;
 }
-
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 export function resolveDataDir(requested: string, logger: Logger): string {
   if (!isRoot() || traversableByOthers(path.dirname(path.resolve(requested)))) return path.resolve(requested);
