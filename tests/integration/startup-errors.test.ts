@@ -3,7 +3,10 @@
  * (no stack trace) when its database is unreachable or its port is taken.
  */
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { projectRoot } from '../../src/db/migrations.js';
 import { freePort } from '../../src/net/free-port.js';
 
@@ -57,4 +60,21 @@ describe('API process start-up failures', () => {
     expect(outcome.code).toBe(1);
     expect(outcome.stderr.trim()).toMatch(/^ai-admin-data: invalid configuration: PORT/);
   });
+
+  test('when there is no DATABASE_URL and the embedded server cannot start (its port is taken), then it exits 1 with one line saying so', async () => {
+    const blocker = net.createServer();
+    const pgPort = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ai-admin-data-startup-'));
+    chmodSync(dataDir, 0o755); // as root the server runs as the postgres user and must reach its folder
+    try {
+      const outcome = await runApi({ DATABASE_URL: '', EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DATA_DIR: path.join(dataDir, 'pg'), PORT: String(await freePort()) });
+      expect(outcome.code).toBe(1);
+      const lines = outcome.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^ai-admin-data: embedded PostgreSQL did not start on port ${pgPort} .*port ${pgPort} is taken$`));
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
