@@ -16,7 +16,8 @@ import {
 import { applyMigrations } from './src/db/migrations.ts';
 import { assertOwnSessions } from './src/db/session-probe.ts';
 
-// Read before the placeholder below is set: the adapter must never connect to that.
+// Read before the placeholder below is set: the adapter must never connect to that. Migrate takes a
+// session-level advisory lock, so it goes past a transaction-mode PgBouncer when DIRECT_DATABASE_URL says how.
 const migrationUrl = migrationUrlFromEnvironment(process.env);
 const urlVariable = process.env.DIRECT_DATABASE_URL ? 'DIRECT_DATABASE_URL' : 'DATABASE_URL';
 ensureSchemaUrlResolves(process.env);
@@ -29,7 +30,6 @@ export default defineConfig({
   migrations: { path: 'prisma/migrations', seed: 'tsx scripts/seed.ts' },
   adapter: async () => {
     const command = prismaCommand(process.argv);
-    // Migrate takes a session-level advisory lock: past a transaction-mode PgBouncer when DIRECT_DATABASE_URL says how.
     if (!migrationUrl) throw new MissingDatabaseUrlError(command);
     if (createsMissingDatabase(command)) {
       const created = await createDatabaseIfMissing(migrationUrl).catch(() => undefined);
