@@ -4,6 +4,10 @@
 import { defineConfig } from 'prisma/config';
 import { createMigrationAdapter } from './src/db/migration-adapter.ts';
 import { assertOwnSessions } from './src/db/session-probe.ts';
+import { loadEnvFile } from './src/config.ts';
+
+// With a config file the Prisma CLI no longer reads .env itself: load it the way every entry point does (the environment wins).
+loadEnvFile();
 
 export default defineConfig({
   experimental: { adapter: true },
