@@ -15,26 +15,26 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../src/db/migrations.js';
 
-const STAMP = path.join(projectRoot, 'dist', '.build-stamp.json');
+const STAMP = path.join('dist', '.build-stamp.json');
 /** What the processes run; if one is missing the build is not current whatever the stamp says. */
 const OUTPUTS = ['dist/index.js', 'dist/worker.js', 'dist/instrument.js'];
 const INPUT_FILES = ['prisma/schema.prisma', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
-function filesUnder(relativeDir: string): string[] {
-  const dir = path.join(projectRoot, relativeDir);
+function filesUnder(root: string, relativeDir: string): string[] {
+  const dir = path.join(root, relativeDir);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(projectRoot, path.join(entry.parentPath, entry.name)));
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
 }
 
 /** sha256 over every input's path and content, in a stable order. */
-export function buildInputsHash(): string {
+export function buildInputsHash(root = projectRoot): string {
   const hash = createHash('sha256');
-  const files = [...filesUnder('src'), ...INPUT_FILES.filter((file) => existsSync(path.join(projectRoot, file)))].sort();
+  const files = [...filesUnder(root, 'src'), ...INPUT_FILES.filter((file) => existsSync(path.join(root, file)))].sort();
   for (const file of files) {
     hash.update(`${file}\0`);
-    hash.update(readFileSync(path.join(projectRoot, file)));
+    hash.update(readFileSync(path.join(root, file)));
     hash.update('\0');
   }
   return hash.digest('hex');
@@ -45,22 +45,28 @@ interface Stamp {
   builtAt: string;
 }
 
-function readStamp(): Stamp | undefined {
+function readStamp(root: string): Stamp | undefined {
   try {
-    return JSON.parse(readFileSync(STAMP, 'utf8')) as Stamp;
+    return JSON.parse(readFileSync(path.join(root, STAMP), 'utf8')) as Stamp;
   } catch {
     return undefined;
   }
 }
 
 /** Why dist/ must be rebuilt, or undefined when it is current. */
-export function staleReason(): string | undefined {
-  const missing = OUTPUTS.find((file) => !existsSync(path.join(projectRoot, file)));
+export function staleReason(root = projectRoot): string | undefined {
+  const missing = OUTPUTS.find((file) => !existsSync(path.join(root, file)));
   if (missing) return `${missing} is missing`;
-  const stamp = readStamp();
+  const stamp = readStamp(root);
   if (!stamp) return 'dist/ has no build stamp';
-  if (stamp.inputs !== buildInputsHash()) return 'sources, schema or dependencies changed since the last build';
+  if (stamp.inputs !== buildInputsHash(root)) return 'sources, schema or dependencies changed since the last build';
   return undefined;
+}
+
+/** Records that dist/ under `root` was built from the inputs as they are now. */
+export function writeBuildStamp(root = projectRoot, now = new Date()): void {
+  const stamp: Stamp = { inputs: buildInputsHash(root), builtAt: now.toISOString() };
+  writeFileSync(path.join(root, STAMP), `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
 function run(command: string, args: string[]): Promise<void> {
@@ -78,8 +84,7 @@ export async function buildDist(log: (line: string) => void): Promise<void> {
   await run('npm', ['run', 'prisma:generate', '--silent']);
   log('tsc -p tsconfig.build.json');
   await run(process.execPath, [path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
-  const stamp: Stamp = { inputs: buildInputsHash(), builtAt: new Date().toISOString() };
-  writeFileSync(STAMP, `${JSON.stringify(stamp, null, 2)}\n`);
+  writeBuildStamp();
 }
 
 export interface BuildIfStaleOptions {
@@ -90,7 +95,7 @@ export interface BuildIfStaleOptions {
 export async function buildIfStale({ log }: BuildIfStaleOptions): Promise<'built' | 'current'> {
   const reason = staleReason();
   if (reason === undefined) {
-    log(`dist/ is current (built ${readStamp()?.builtAt}); skipping the build`);
+    log(`dist/ is current (built ${readStamp(projectRoot)?.builtAt}); skipping the build`);
     return 'current';
   }
   log(`building dist/: ${reason}`);
