@@ -13,7 +13,10 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../src/db/migrations.js';
+import { fileURLToPath } from 'node:url';
+
+/** Computed here rather than imported: this runs before every start, so it loads nothing it does not need. */
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const STAMP = path.join('dist', '.build-stamp.json');
 /** What the processes run; if one is missing the build is not current whatever the stamp says. */
