@@ -30,12 +30,13 @@ async function main(): Promise<void> {
     process.send?.('ready');
     const startupMs = Math.round(performance.now() - started);
     const url = listenUrl(config.HOST, api.address.port);
+    // Plain text only for a person: a log collector reading JSON lines gets the same facts as fields instead.
+    const forPerson = config.LOG_FORMAT === 'pretty' || Boolean(process.stdout.isTTY);
     logger.info(
-      { port: api.address.port, url, routes: api.routes, embeddedDatabase: Boolean(api.database.embedded), startupMs, next: nextStep(url) },
+      { port: api.address.port, url, embeddedDatabase: Boolean(api.database.embedded), startupMs, ...(forPerson ? {} : { routes: api.routes, next: nextStep(url) }) },
       `ai-admin-data listening on port ${api.address.port}`,
     );
-    // Plain text only for a person: a log collector reading JSON lines gets the fields above instead.
-    if (config.LOG_FORMAT === 'pretty' || process.stdout.isTTY) {
+    if (forPerson) {
       process.stdout.write(
         startBanner({
           url,
