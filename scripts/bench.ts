@@ -46,7 +46,10 @@ const { quick, only } = parseCommandLine(
         description: 'only the modules whose file starts with PREFIX (their entries in bench-results.json are updated, the rest kept); "memory" runs only the memory step',
       },
     },
-    notes: ['PostgreSQL: DATABASE_URL\'s server when set (needs CREATEDB), else an embedded one in a temp folder, removed afterwards.'],
+    notes: [
+      "PostgreSQL: DATABASE_URL's server when set (needs CREATEDB), else an embedded one in a temp folder, removed afterwards.",
+      'exit codes: 0 every module ran, 1 a module or the run failed, 2 wrong invocation',
+    ],
   },
   (values) => ({ quick: values.quick === true, only: values.only }),
 );

@@ -17,8 +17,12 @@ import { projectRoot } from '../../src/db/migrations.js';
 
 const SCRIPTS = ['db:seed', 'load', 'import:multifile-auth', 'cleanup:whatsapp-keys', 'test:transactions', 'bench', 'check:reload', 'build'] as const;
 
-/** Each case starts npm and a TypeScript process (tsx): tens of seconds on a loaded machine. A bound, not a speed check. */
-const SCRIPT_TEST_TIMEOUT_MS = 300_000;
+/**
+ * Each run starts npm and a TypeScript process (tsx): tens of seconds each on a loaded machine, so they run a
+ * few at a time, all before the tests read their outcomes. A bound, not a speed check.
+ */
+const ALL_RUNS_TIMEOUT_MS = 1_200_000;
+const CONCURRENT_RUNS = 4;
 
 /** Files a script run could write; each must read the same after every case. */
 const WATCHED_FILES = ['bench-results.json', 'bench-memory.json', 'bench-client-lookup.json', 'dist/.build-stamp.json', 'dist/index.js'];
@@ -90,40 +94,59 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-afterEach(() => {
-  // After every case, so a failure names the script that touched something.
-  expect(tripwireConnections).toBe(0);
-  expect(sentryEnvelopes).toBe(0);
-  expect(existsSync(path.join(folder, 'postgres'))).toBe(false);
-  expect(readWatched()).toEqual(filesBefore);
-});
+/** Every run the tests below read, keyed by its command line. */
+const runs = new Map<string, Run>();
+const CASES: [string, string[]][] = [
+  ...SCRIPTS.map((script): [string, string[]] => [script, ['--help']]),
+  ...SCRIPTS.map((script): [string, string[]] => [script, ['--no-such-option']]),
+  ['load', ['--conversations', '5', '--duration', 'soon']],
+  ['import:multifile-auth', ['--dir', '.']],
+];
+const key = (script: string, args: string[]) => [script, ...args].join(' ');
+const outcome = (script: string, args: string[]) => runs.get(key(script, args))!;
+
+beforeAll(async () => {
+  const queue = [...CASES];
+  await Promise.all(
+    Array.from({ length: CONCURRENT_RUNS }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) runs.set(key(...next), await npmRun(...next));
+    }),
+  );
+}, ALL_RUNS_TIMEOUT_MS);
 
 describe('operator scripts, run through npm', () => {
-  test.each(SCRIPTS)('when `npm run %s -- --help` is run, then it prints the usage and its options and exits 0 without touching the database, Sentry or a file', async (script) => {
-    const run = await npmRun(script, ['--help']);
-    expect(run.code).toBe(0);
+  test.each(SCRIPTS)('when `npm run %s -- --help` is run, then it prints the usage, its options and exit codes, and exits 0', (script) => {
+    const run = outcome(script, ['--help']);
+    expect({ script, code: run.code, stderr: run.stderr }).toEqual({ script, code: 0, stderr: '' });
     expect(run.stdout.startsWith(`usage: npm run ${script} --`)).toBe(true);
     expect(run.stdout).toContain('-h, --help');
     expect(run.stdout).toMatch(/exit codes: 0 /);
-  }, SCRIPT_TEST_TIMEOUT_MS);
+  });
 
-  test.each(SCRIPTS)('when `npm run %s` gets an option it does not know, then it exits 2 naming the option, before touching anything', async (script) => {
-    const run = await npmRun(script, ['--no-such-option']);
-    expect(run.code).toBe(2);
+  test.each(SCRIPTS)('when `npm run %s` gets an option it does not know, then it exits 2 naming the option, with the usage on stderr', (script) => {
+    const run = outcome(script, ['--no-such-option']);
+    expect({ script, code: run.code, stdout: run.stdout }).toEqual({ script, code: 2, stdout: '' });
     expect(run.stderr).toContain(`${script}: Unknown option '--no-such-option'`);
     expect(run.stderr).toContain(`usage: npm run ${script} --`);
-    expect(run.stdout).toBe('');
-  }, SCRIPT_TEST_TIMEOUT_MS);
+  });
 
-  test('when `npm run load -- --conversations 5 --duration soon` is run, then the spaced value is taken and the bad one is refused with exit 2', async () => {
-    const run = await npmRun('load', ['--conversations', '5', '--duration', 'soon']);
+  test('when `npm run load -- --conversations 5 --duration soon` is run, then the spaced value is taken and the bad one is refused with exit 2', () => {
+    const run = outcome('load', ['--conversations', '5', '--duration', 'soon']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('load: --duration must be a number greater than 0 (got "soon")');
-  }, SCRIPT_TEST_TIMEOUT_MS);
+  });
 
-  test('when `npm run import:multifile-auth` is run without --session, then it exits 2 saying --session is required, not reported to Sentry', async () => {
-    const run = await npmRun('import:multifile-auth', ['--dir', folder]);
+  test('when `npm run import:multifile-auth` is run without --session, then it exits 2 saying --session is required', () => {
+    const run = outcome('import:multifile-auth', ['--dir', '.']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('import:multifile-auth: --session is required');
-  }, SCRIPT_TEST_TIMEOUT_MS);
+  });
+
+  test('when all of the runs above are over, then none connected to the database, reported to Sentry, created the embedded data folder or changed a file', () => {
+    expect(runs.size).toBe(CASES.length);
+    expect(tripwireConnections).toBe(0);
+    expect(sentryEnvelopes).toBe(0);
+    expect(existsSync(path.join(folder, 'postgres'))).toBe(false);
+    expect(readWatched()).toEqual(filesBefore);
+  });
 });
