@@ -15,6 +15,10 @@ import {
 } from './src/db/prisma-cli-support.ts';
 import { applyMigrations } from './src/db/migrations.ts';
 import { assertOwnSessions } from './src/db/session-probe.ts';
+import { loadEnvFile } from './src/config.ts';
+
+// With a config file the Prisma CLI no longer reads .env itself: load it the way every entry point does (the environment wins).
+loadEnvFile();
 
 // Read before the placeholder below is set: the adapter must never connect to that. Migrate takes a
 // session-level advisory lock, so it goes past a transaction-mode PgBouncer when DIRECT_DATABASE_URL says how.

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --only=data-core]
+ * npm run bench [-- --quick] [-- --only data-core]
  *
  * Runs every bench/*.bench.ts module, each on a fresh database cloned from one
  * migrated template, prints a table and writes bench-results.json: an array of
@@ -30,9 +30,29 @@ import { silentLogger } from '../src/observability/logger.js';
 import { scrubText } from '../src/observability/scrub.js';
 import { round, type BenchModule, type BenchResult } from '../bench/types.js';
 import { API_COMMAND, measureApiProcessMemory, type ApiProcessMemory } from '../bench/support/api-process-memory.js';
+import { parseCommandLine } from './cli/command-line.js';
 
-const quick = process.argv.includes('--quick');
-const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const { quick, only } = parseCommandLine(
+  {
+    invocation: 'npm run bench --',
+    summary:
+      'Runs every bench/*.bench.ts module on a fresh database cloned from one migrated template, against raw `pg` doing the same work ' +
+      'in the same run; prints a table and writes bench-results.json (ratios) and bench-memory.json (resident memory).',
+    options: {
+      quick: { type: 'boolean', default: false, description: 'fewer rounds and smaller data: a quick check, not figures to publish' },
+      only: {
+        type: 'string',
+        valueName: 'PREFIX',
+        description: 'only the modules whose file starts with PREFIX (their entries in bench-results.json are updated, the rest kept); "memory" runs only the memory step',
+      },
+    },
+    notes: [
+      "PostgreSQL: DATABASE_URL's server when set (needs CREATEDB), else an embedded one in a temp folder, removed afterwards.",
+      'exit codes: 0 every module ran, 1 a module or the run failed, 2 wrong invocation',
+    ],
+  },
+  (values) => ({ quick: values.quick === true, only: values.only }),
+);
 const benchDir = path.join(projectRoot, 'bench');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 

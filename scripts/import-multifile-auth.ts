@@ -8,7 +8,6 @@ import '../src/instrument.js';
  * creds in PostgreSQL, unless --force: see src/whatsapp/import-multifile-auth.ts.
  * Exits 0 only when every file was imported and verified.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -17,18 +16,38 @@ import { importMultiFileAuth, ImportWouldOverwriteError } from '../src/whatsapp/
 import { keyExpiryPolicy } from '../src/whatsapp/key-expiry.js';
 import { acquireSessionLock } from '../src/whatsapp/session-lock.js';
 import { runScript } from './cli/run-script.js';
+import { parseCommandLine, requiredOption } from './cli/command-line.js';
+import { createProgress } from './cli/progress.js';
 
-const USAGE = 'usage: import-multifile-auth --dir PATH --session ID [--force]';
+const values = parseCommandLine(
+  {
+    invocation: 'npm run import:multifile-auth --',
+    summary:
+      'Imports a Baileys useMultiFileAuthState folder into PostgreSQL and checks that every file reads back identically. Idempotent. ' +
+      'Stop the bot first: the import takes the session lock and refuses while a running socket holds it.',
+    options: {
+      dir: { type: 'string', valueName: 'PATH', required: true, description: 'the auth folder' },
+      session: { type: 'string', valueName: 'ID', required: true, description: 'the session id to import into' },
+      force: { type: 'boolean', default: false, description: 'replace creds PostgreSQL already has for the session, even if they differ' },
+    },
+    notes: [
+      'exit codes: 0 every file imported and verified; 1 failed; 2 wrong invocation;',
+      '            3 refused, nothing written (the session has different creds: --force overrides); 4 some file did not verify (keep the folder)',
+    ],
+  },
+  (raw) => ({ dir: requiredOption(raw.dir, 'dir'), session: requiredOption(raw.session, 'session'), force: raw.force === true }),
+);
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { dir: { type: 'string' }, session: { type: 'string' }, force: { type: 'boolean', default: false } }, strict: true });
-  if (!values.dir || !values.session) throw new Error(USAGE);
+  const progress = createProgress('import:multifile-auth');
   const config = loadConfig();
   const logger = createLogger({ name: 'import-multifile-auth', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   const database = await openDatabase({ config, logger, reporter: sentryReporter, applicationName: 'ai-admin-data-import' });
   try {
+    progress.step(`taking the lock of session "${values.session}"`);
     const lock = await acquireSessionLock(database.pool.options, values.session, logger);
     try {
+      progress.step(`importing ${values.dir}`);
       const report = await importMultiFileAuth({
         dir: values.dir,
         sessionId: values.session,
@@ -61,7 +80,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${lines.join('\n')}\n`);
       const ok = report.mismatched === 0 && report.unrecognised === 0;
       process.stdout.write(ok ? 'every file reads back identically from PostgreSQL\n' : 'NOT every file was imported and verified: keep the folder\n');
-      return ok ? 0 : 2;
+      return ok ? 0 : 4;
     } finally {
       await lock.release();
     }

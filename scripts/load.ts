@@ -1,5 +1,5 @@
 /**
- * npm run load [-- --conversations=20 --duration=30 --json]
+ * npm run load [-- --conversations 20 --duration 30 --json]
  *
  * N concurrent simulated assistant conversations against the data layer for
  * a fixed duration, with the process pool as configured (default 3
@@ -23,21 +23,35 @@ import { openLoadDatabase } from './load/load-database.js';
 import { seedSalons } from './load/seed-salons.js';
 import { runConversation, type AgentState } from './load/conversation.js';
 import { LatencyRecorder } from './load/stats.js';
+import { integerOption, parseCommandLine, positiveNumberOption } from './cli/command-line.js';
+import { createProgress } from './cli/progress.js';
 
-function argument(name: string, fallback: number): number {
-  const raw = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
+const { conversations, durationSeconds, asJson } = parseCommandLine(
+  {
+    invocation: 'npm run load --',
+    summary:
+      'Simulated assistant conversations against the data layer for a fixed time, with the pool as configured; reports calls per second, ' +
+      'latency percentiles, errors and peak pool use. Writes only to a scratch database, never to the one DATABASE_URL names.',
+    options: {
+      conversations: { type: 'string', valueName: 'N', default: '20', description: 'concurrent conversations' },
+      duration: { type: 'string', valueName: 'SECONDS', default: '30', description: 'how long to run' },
+      json: { type: 'boolean', description: 'print the report as JSON on stdout (progress stays on stderr)' },
+    },
+    notes: ['exit codes: 0 no call failed, 1 a call failed or the run could not start, 2 wrong invocation'],
+  },
+  (values) => ({
+    conversations: integerOption(values.conversations, 'conversations', 20),
+    durationSeconds: positiveNumberOption(values.duration, 'duration', 30),
+    asJson: values.json === true,
+  }),
+);
 
 async function main(): Promise<void> {
-  const conversations = Math.floor(argument('conversations', 20));
-  const durationSeconds = argument('duration', 30);
-  const asJson = process.argv.includes('--json');
+  const progress = createProgress('load');
   const config = loadConfig();
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'load' });
 
+  progress.step('preparing a scratch database');
   const database = await openLoadDatabase(config.DATABASE_URL, logger);
   const pool = createPool(poolSettingsFromConfig(config, database.url, 'ai-admin-data-load'), { logger, reporter: noopReporter });
   let dbOperations = 0;
@@ -50,6 +64,7 @@ async function main(): Promise<void> {
       transactionTimeoutMs: config.TRANSACTION_TIMEOUT_MS,
       transactionMaxRetries: config.TRANSACTION_MAX_RETRIES,
     });
+    progress.step(`seeding ${conversations} salons`);
     const salons = await seedSalons(layer, db, conversations);
 
     const latency = new LatencyRecorder();
@@ -68,6 +83,11 @@ async function main(): Promise<void> {
     dbOperations = 0;
     const started = performance.now();
     const deadline = started + durationSeconds * 1000;
+    progress.step(`running ${conversations} conversations for ${durationSeconds} s`);
+    const stopProgress = progress.every(5_000, () => {
+      const errors = [...failures.values()].reduce((sum, n) => sum + n, 0);
+      return `${Math.round((performance.now() - started) / 1000)} of ${durationSeconds} s, ${completed} conversations completed, ${errors} errors`;
+    });
     await Promise.all(
       salons.map(async (salon, index) => {
         const agent: AgentState = { dayIndex: 0, conversations: 0 };
@@ -84,6 +104,7 @@ async function main(): Promise<void> {
       }),
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
+    stopProgress();
     clearInterval(sampler);
 
     const overall = latency.summary();

@@ -1,5 +1,5 @@
 /**
- * npm run check:reload [-- --clients=16]
+ * npm run check:reload [-- --clients 16]
  *
  * Measures a zero-downtime reload as an operator runs it: PM2 from
  * node_modules starts the API from ecosystem.config.cjs (cluster mode, two
@@ -19,13 +19,28 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { projectRoot } from '../src/db/migrations.js';
 import { freePort } from '../src/net/free-port.js';
 import { createLogger } from '../src/observability/logger.js';
 import { openLoadDatabase } from './load/load-database.js';
 import { runKeepAliveClients, type KeepAliveCounts } from './load/keep-alive-clients.js';
+import { integerOption, parseCommandLine } from './cli/command-line.js';
+import { createProgress } from './cli/progress.js';
+import { buildIfStale } from './build/dist-build.js';
+
+const { clients } = parseCommandLine(
+  {
+    invocation: 'npm run check:reload --',
+    summary:
+      'Measures a zero-downtime `pm2 reload` of the built API (cluster mode, two instances, production settings) on a scratch database ' +
+      'under keep-alive clients, and counts every answered, refused and reset request. Builds dist first when it is out of date.',
+    options: { clients: { type: 'string', valueName: 'N', default: '16', description: 'keep-alive clients sending requests back to back' } },
+    notes: ['exit codes: 0 nothing refused or reset and every answer 2xx, 1 otherwise, 2 wrong invocation'],
+  },
+  (values) => ({ clients: integerOption(values.clients, 'clients', 16) }),
+);
 
 const APP = 'ai-admin-data-api';
 const COMPANY_ID = 962302;
@@ -105,9 +120,8 @@ function report(counts: KeepAliveCounts, reloadMs: number, clients: number, befo
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { clients: { type: 'string', default: '16' } } });
-  const clients = Number(values.clients);
-  if (!Number.isInteger(clients) || clients < 1) throw new Error('--clients must be a positive whole number');
+  const progress = createProgress('check:reload');
+  await buildIfStale({ log: (line) => progress.step(line) });
   const logger = createLogger({ level: 'warn', name: 'check-reload' });
 
   const database = await openLoadDatabase(process.env.DATABASE_URL || undefined, logger);
@@ -133,6 +147,7 @@ async function main(): Promise<number> {
     await seed.query("INSERT INTO companies (id, title, updated_at) VALUES ($1, 'Salon', now())", [COMPANY_ID]);
     await seed.end();
 
+    progress.step('starting the API under PM2 (two instances)');
     pm2(env, 'start', 'ecosystem.config.cjs', '--only', APP, '--env', 'production');
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitUntil('both instances online and ready', async () => {
@@ -148,6 +163,7 @@ async function main(): Promise<number> {
       clients,
       stop: () => stop,
     });
+    progress.step(`${clients} keep-alive clients running; reloading`);
     await sleep(2_000);
     const started = performance.now();
     // The deploy checklist's command.

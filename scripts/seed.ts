@@ -10,8 +10,21 @@ import { createLogger } from '../src/observability/logger.js';
 import { sentryReporter } from '../src/observability/error-reporter.js';
 import { withTransaction } from '../src/db/transaction.js';
 import type { TxClient } from '../src/db/prisma-client.js';
+import { DEMO_COMPANY_ID } from '../src/api/start-banner.js';
+import { parseCommandLine } from './cli/command-line.js';
+import { createProgress } from './cli/progress.js';
+import { runScript } from './cli/run-script.js';
 
-const COMPANY_ID = 962302;
+parseCommandLine({
+  invocation: 'npm run db:seed --',
+  summary:
+    'Adds a small demo salon (3 staff, 4 services, 14 days of schedules, 3 clients, 3 appointments). Idempotent: every row is keyed by ' +
+    'its CRM id, so a second run changes nothing. Uses DATABASE_URL, else the embedded PostgreSQL (the running one of `npm start`, or starts it).',
+  options: {},
+  notes: ['exit codes: 0 seeded, 1 failed (the reason is one line on stderr), 2 wrong invocation'],
+});
+
+const COMPANY_ID = DEMO_COMPANY_ID;
 
 const STAFF = [
   { crmId: 101, name: 'Anna Petrova', specialization: 'Hair stylist', rating: 4.9 },
@@ -109,15 +122,21 @@ async function seed(tx: TxClient): Promise<Record<string, number>> {
   return { companies: 1, staff: staffIds.length, services: serviceIds.length, clients: clientIds.length, schedules, appointments: bookings.length };
 }
 
-const config = loadConfig();
-const logger = createLogger({ level: config.LOG_LEVEL });
-const database = await openDatabase({ config, logger, reporter: sentryReporter, migrate: true, applicationName: 'ai-admin-data-seed' });
-try {
-  const counts = await withTransaction(database.db, seed, { name: 'seed', logger, timeout: 60_000 });
-  process.stdout.write(`seeded demo salon ${COMPANY_ID}: ${JSON.stringify(counts)}\n`);
-} catch (error) {
-  process.stderr.write(`seed failed: ${(error as Error).message}\n`);
-  process.exitCode = 1;
-} finally {
-  await database.close();
+async function main(): Promise<number> {
+  const progress = createProgress('db:seed');
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, name: 'db-seed' });
+  progress.step(config.DATABASE_URL ? 'connecting to DATABASE_URL and applying migrations' : 'opening the embedded PostgreSQL and applying migrations');
+  const database = await openDatabase({ config, logger, reporter: sentryReporter, migrate: true, applicationName: 'ai-admin-data-seed' });
+  try {
+    progress.step('writing the demo salon');
+    const counts = await withTransaction(database.db, seed, { name: 'seed', logger, timeout: 60_000 });
+    process.stdout.write(`seeded demo salon ${COMPANY_ID}: ${JSON.stringify(counts)}\n`);
+    process.stdout.write(`try it: curl localhost:${config.PORT}/api/companies/${COMPANY_ID}/staff\n`);
+    return 0;
+  } finally {
+    await database.close();
+  }
 }
+
+await runScript('db:seed', main);

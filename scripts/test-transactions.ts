@@ -20,6 +20,17 @@ import { sentryReporter } from '../src/observability/error-reporter.js';
 import { createLogger } from '../src/observability/logger.js';
 import { ClientRepository } from '../src/repositories/client-repository.js';
 import { CompanyRepository } from '../src/repositories/company-repository.js';
+import { parseCommandLine } from './cli/command-line.js';
+
+parseCommandLine({
+  invocation: 'npm run test:transactions --',
+  summary:
+    'Proves against the configured database (DATABASE_URL, else the embedded PostgreSQL of `npm start`) that COMMIT, ROLLBACK, nested ' +
+    'transactions, typed errors and the repository helpers behave, and that every connection goes back to the pool. Works in a throwaway ' +
+    'company and deletes it at the end.',
+  options: {},
+  notes: ['exit codes: 0 every check passed, 1 a check failed or the database could not be reached, 2 wrong invocation'],
+});
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 let failures = 0;

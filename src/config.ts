@@ -3,6 +3,10 @@
  * start, by one zod schema; `.env.example` documents the same keys.
  * Code below the entry points receives the parsed `Config` (or a part of it).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseEnvFile } from 'dotenv';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -25,6 +29,10 @@ export const configSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // pretty: human-readable lines through pino-pretty (a devDependency; `npm run dev` sets it). json everywhere else.
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  // Read from the real environment only (see loadEnvFile); listed here so a bad value is named like any other.
+  ENV_FILE: z.preprocess(emptyAsUndefined, z.string().optional()),
 
   DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
   // Session-level advisory locks and migrations need a real server session: behind a transaction-mode PgBouncer, point this past it.
@@ -92,8 +100,53 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The project folder: this file sits one level down, in src/ (tsx) or dist/ (built). */
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface EnvFileOutcome {
+  /** The file read, or undefined when none was. */
+  file: string | undefined;
+  /** Keys taken from the file (names only; values are never logged). */
+  applied: string[];
+  /** Keys in the file that the environment already had, so the environment's value stayed. */
+  keptFromEnvironment: string[];
+}
+
+/**
+ * Loads an env file into `env` BELOW the real environment: a key the
+ * environment already has, even as an empty string, keeps its value. Which
+ * file is decided by the real environment alone:
+ *  - ENV_FILE=<path>: that file (relative to the project folder); ENV_FILE=none: no file;
+ *  - else, with NODE_ENV=test: no file (tests use .env.test, so a developer's .env never changes a test);
+ *  - else <project>/.env when it exists.
+ * Called once per process by src/instrument.ts, the first import of every
+ * entry point (API, worker, scripts), and by prisma.config.ts for the Prisma CLI.
+ * Parsing is dotenv's (quotes, multi-line values, comments, `export` prefixes).
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv = process.env): EnvFileOutcome {
+  const named = env.ENV_FILE?.trim();
+  const none: EnvFileOutcome = { file: undefined, applied: [], keptFromEnvironment: [] };
+  if (named === 'none' || (!named && env.NODE_ENV === 'test')) return none;
+  const file = path.resolve(projectRoot, named || '.env');
+  // A missing ENV_FILE is reported by loadConfig, where a bad setting becomes one line naming the key.
+  if (!existsSync(file)) return none;
+  const outcome: EnvFileOutcome = { file, applied: [], keptFromEnvironment: [] };
+  for (const [key, value] of Object.entries(parseEnvFile(readFileSync(file)))) {
+    if (Object.prototype.hasOwnProperty.call(env, key)) outcome.keptFromEnvironment.push(key);
+    else {
+      env[key] = value;
+      outcome.applied.push(key);
+    }
+  }
+  return outcome;
+}
+
 /** Parses the environment; a bad value is one line naming the key, never its value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const envFile = env.ENV_FILE?.trim();
+  if (envFile && envFile !== 'none' && !existsSync(path.resolve(projectRoot, envFile))) {
+    throw new ConfigError(`invalid configuration: ENV_FILE: no such file (${path.resolve(projectRoot, envFile)}); unset it, or ENV_FILE=none for no file`);
+  }
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

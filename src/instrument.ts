@@ -1,5 +1,6 @@
 /**
- * Sentry, initialised before anything else. Every entry point loads this file
+ * Process start-up, before anything else: the env file (below the real
+ * environment, see loadEnvFile), then Sentry. Every entry point loads this file
  * first: `node --import ./dist/instrument.js ...` (Sentry 11 with ESM needs
  * --import so its hooks see later imports), and scripts import it on line one.
  *
@@ -11,9 +12,12 @@
  * when a DSN is set (both share one global Sentry carrier of the same version).
  * A bad configuration is not reported here; the entry point reports it.
  */
-import { configSchema } from './config.js';
+import { configSchema, loadEnvFile } from './config.js';
 import { sentryRelease } from './observability/release.js';
 import { sentryOptions } from './observability/sentry-options.js';
+
+/** What the env file contributed (key names only), for the entry point's start-up log. */
+export const envFile = loadEnvFile();
 
 const sentryEnv = configSchema
   .pick({ SENTRY_DSN: true, SENTRY_ENVIRONMENT: true, SENTRY_TRACES_SAMPLE_RATE: true, SENTRY_RELEASE: true })

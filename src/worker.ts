@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   let logger = createLogger({ name: 'ai-admin-data-worker' });
   try {
     const config = loadConfig();
-    logger = createLogger({ name: 'ai-admin-data-worker', level: config.LOG_LEVEL });
+    logger = createLogger({ name: 'ai-admin-data-worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
     const database = await openDatabase({ config, logger, reporter: sentryReporter, applicationName: 'ai-admin-data-worker' });
     // Behind a transaction-mode pooler the job lock would exclude no one: refuse at start rather than run the job twice.
     await assertOwnSessions(

@@ -32,6 +32,7 @@ import { metricsRouter } from './routes/metrics.js';
 import { catalogueRouter } from './routes/catalogue.js';
 import { createDataLayer, type DataLayer } from '../data-layer/index.js';
 import { startServer, stopServer } from './server.js';
+import { listRoutes } from './route-list.js';
 import { whatsappHealthRouter } from './routes/whatsapp-health.js';
 import { createSessionHealth } from '../whatsapp/session-health.js';
 import { thresholdsFromConfig } from '../whatsapp/health-thresholds.js';
@@ -69,6 +70,8 @@ export interface ComposedApi {
   metrics: Metrics;
   /** The facade the routes use, so tests act through the same wiring (e.g. transaction metrics). */
   dataLayer: DataLayer;
+  /** "GET /health", ... as mounted, for the start banner. */
+  routes: string[];
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -119,18 +122,21 @@ export async function composeApi(
 
   let server: Awaited<ReturnType<typeof startServer>>;
   let whatsapp: BaileysService | undefined;
+  let routes: string[];
   try {
     const parts: ApiParts = { config, logger, reporter, database, metrics, dataLayer, probe, lifecycle };
     const extra = (await options.extraRouters?.(parts)) ?? [];
+    const routers = [
+      healthRouter(probe, lifecycle),
+      // All sessions: the socket may run in another process; auth record count is the number of sessions.
+      whatsappHealthRouter(whatsappHealth, { thresholds, service: () => whatsapp?.status() }),
+      metricsRouter(metrics.registry),
+      catalogueRouter(dataLayer),
+      ...extra,
+    ];
+    routes = listRoutes(routers);
     const app = createApp({
-      routers: [
-        healthRouter(probe, lifecycle),
-        // All sessions: the socket may run in another process; auth record count is the number of sessions.
-        whatsappHealthRouter(whatsappHealth, { thresholds, service: () => whatsapp?.status() }),
-        metricsRouter(metrics.registry),
-        catalogueRouter(dataLayer),
-        ...extra,
-      ],
+      routers,
       logger,
       reporter,
       bodyLimit: config.HTTP_BODY_LIMIT,
@@ -179,5 +185,5 @@ export async function composeApi(
     ],
     config.SENTRY_FLUSH_TIMEOUT_MS,
   );
-  return { address: server.address, shutdown, database, metrics, dataLayer };
+  return { address: server.address, shutdown, database, metrics, dataLayer, routes };
 }

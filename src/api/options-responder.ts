@@ -7,16 +7,12 @@
  */
 import type { RequestHandler, Router } from 'express';
 import { ROUTE_TEMPLATE_LOCAL } from './route-template.js';
-
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean | undefined> };
-  match(path: string): unknown;
-}
+import { routeLayers } from './route-list.js';
 
 export const OPTIONS_ROUTE = 'OPTIONS';
 
 export function optionsResponder(routers: Router[]): RequestHandler {
-  const layers = routers.flatMap((router) => (router.stack as unknown as RouteLayer[]).filter((layer) => layer.route !== undefined));
+  const layers = routeLayers(routers);
   return (req, res, next) => {
     if (req.method !== 'OPTIONS') return next();
     const allowed = new Set<string>();

@@ -5,10 +5,13 @@
  * even when there is nothing to apply.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { runAdminSql } from './admin-sql.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -53,7 +56,34 @@ export async function migrationsPending(databaseUrl: string): Promise<boolean> {
   }
 }
 
+/**
+ * The usual start on a database that is up to date, in one query instead of a
+ * Prisma CLI run (seconds, most of a restart): true only when every committed
+ * migration is recorded in _prisma_migrations as finished, not rolled back,
+ * with the checksum Prisma records (sha256 of migration.sql). Anything else (a
+ * new, failed or edited migration, no table yet, a query error) answers false,
+ * and the real `migrate status` / `migrate deploy` decide, as before.
+ */
+export async function allMigrationsRecorded(databaseUrl: string): Promise<boolean> {
+  const folder = path.join(projectRoot, 'prisma', 'migrations');
+  try {
+    const names = (await readdir(folder, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const local = await Promise.all(
+      names.map(async (name) => ({ name, checksum: createHash('sha256').update(await readFile(path.join(folder, name, 'migration.sql'))).digest('hex') })),
+    );
+    const { rows } = await runAdminSql<{ migration_name: string; checksum: string }>(
+      databaseUrl,
+      'SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const recorded = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+    return local.length > 0 && local.every((migration) => recorded.get(migration.name) === migration.checksum);
+  } catch {
+    return false;
+  }
+}
+
 export async function applyMigrations(databaseUrl: string): Promise<{ applied: boolean }> {
+  if (await allMigrationsRecorded(databaseUrl)) return { applied: false };
   if (!(await migrationsPending(databaseUrl))) return { applied: false };
   try {
     await prisma(['migrate', 'deploy'], databaseUrl);

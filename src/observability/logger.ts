@@ -4,7 +4,8 @@
  * message text, phones or secrets, but if one slips in under a known key it is
  * censored here.
  */
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -18,6 +19,24 @@ export interface LoggerOptions {
   name?: string;
   /** Where lines go; stdout (synchronously) when absent. Tests pass a capturing stream. */
   destination?: NodeJS.WritableStream;
+  /** `pretty`: human-readable lines for a terminal (LOG_FORMAT=pretty, `npm run dev`); JSON otherwise. */
+  format?: 'json' | 'pretty';
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * pino-pretty as a synchronous stream in this thread (not a worker-thread
+ * transport), so the last lines before an exit are not lost either. It is a
+ * devDependency: where it is not installed (a production install), JSON it is.
+ */
+function prettyStream(): DestinationStream | undefined {
+  try {
+    const pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+    return pretty({ sync: true, destination: 1, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  } catch {
+    return undefined;
+  }
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -34,7 +53,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // Synchronous stdout: pino's default buffered stream loses the last lines
   // ("shutdown complete", a fatal start-up reason) when the process exits
   // right after them. At this service's log volume the cost is negligible.
-  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: true }));
+  const pretty = options.format === 'pretty' && !options.destination ? prettyStream() : undefined;
+  return pino(settings, options.destination ?? pretty ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /** A logger that drops everything, for unit tests and library defaults. */

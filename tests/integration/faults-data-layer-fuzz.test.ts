@@ -16,6 +16,7 @@ import { recordingReporter, type RecordingReporter } from '../helpers/recording-
 import { createTestStack, type TestStack } from '../helpers/test-stack.js';
 import { seededRandom, type SeededRandom } from '../helpers/seeded-random.js';
 import { DOMAIN_TABLES, domainSnapshot } from '../helpers/domain-snapshot.js';
+import { throwIfTestTimedOut } from '../helpers/settle-timed-out-tests.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const CASES_PER_METHOD = 60;
@@ -369,6 +370,7 @@ describe(`data layer under hostile input (seed ${SEED})`, () => {
   /** One call, checked: resolves, well-formed result, expected codes only, nothing reported, no write when refused. */
   async function check(label: string, call: () => Promise<unknown>, before: Record<string, string>, failures: string[]): Promise<Record<string, string>> {
     if (failures !== liveFailures) throw new Error(`${label}: not run, the test that started it has ended`);
+    throwIfTestTimedOut();
     currentCall = label;
     const reportsBefore = reporter.attempts;
     let result: unknown;

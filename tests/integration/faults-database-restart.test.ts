@@ -12,6 +12,12 @@ import { silentLogger } from '../../src/observability/logger.js';
 import { noopReporter } from '../../src/observability/error-reporter.js';
 
 /** This file stops and starts a PostgreSQL of its own; the shared test server is not touched. */
+/**
+ * initdb, a server start and `prisma migrate deploy` on an empty database: a minute and a half of the CLI alone
+ * was measured on the shared 2-CPU machine under load. A bound for a hang, not a speed check.
+ */
+const SERVER_SETUP_TIMEOUT_MS = 600_000;
+
 describe('database stopped and started while the API runs', () => {
   let root: string;
   let embedded: EmbeddedPostgresHandle;
@@ -45,7 +51,7 @@ describe('database stopped and started while the API runs', () => {
       flushReporter: async () => true,
     });
     baseUrl = `http://127.0.0.1:${api.address.port}`;
-  }, 180_000);
+  }, SERVER_SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await api?.shutdown('test end');
     await embedded?.stop().catch(() => undefined);

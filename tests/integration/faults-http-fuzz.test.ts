@@ -7,6 +7,10 @@ import { composeApi, type ComposedApi } from '../../src/api/compose-api.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { ErrorReporter } from '../../src/observability/error-reporter.js';
 import { seededRandom } from '../helpers/seeded-random.js';
+import { throwIfTestTimedOut } from '../helpers/settle-timed-out-tests.js';
+
+/** Hundreds of requests, some of them megabytes (and a 20 MB gzip bomb) each: on a loaded machine they need room (a bound, not a speed check). */
+const HTTP_FUZZ_TEST_TIMEOUT_MS = 600_000;
 
 interface RawResponse {
   status: number;
@@ -116,6 +120,7 @@ describe('HTTP routes under hostile input', () => {
     for (const route of ROUTES) {
       for (const method of ['POST', 'PUT', 'GET']) {
         for (const [name, body, headers] of cases) {
+          throwIfTestTimedOut();
           const response = await send(port, method, route, body, headers).catch((error: Error) => ({ status: -1, body: error.message }));
           // -1: the server may cut a connection whose body lies about its length; that is not a 5xx.
           expect({ name, method, route, status: response.status < 500 }).toEqual({ name, method, route, status: true });
@@ -124,12 +129,13 @@ describe('HTTP routes under hostile input', () => {
     }
     expect(await tableCounts()).toEqual(before);
     expect(reported).toEqual([]);
-  });
+  }, HTTP_FUZZ_TEST_TIMEOUT_MS);
 
   test('when paths, query strings and headers carry random and hostile strings, then nothing answers 5xx and the service stays up', async () => {
     const before = await tableCounts();
     const rng = seededRandom(20261129);
     for (let i = 0; i < 400; i += 1) {
+      throwIfTestTimedOut();
       const hostile = rng.pick(HOSTILE);
       const randomText = Array.from({ length: rng.int(40) }, () => String.fromCharCode(rng.int(0xffff))).join('');
       const value = rng.next() < 0.5 ? hostile : randomText;
@@ -150,7 +156,7 @@ describe('HTTP routes under hostile input', () => {
     expect((await send(port, 'GET', '/health/ready')).status).toBe(200);
     expect(await tableCounts()).toEqual(before);
     expect(reported).toEqual([]);
-  });
+  }, HTTP_FUZZ_TEST_TIMEOUT_MS);
 
   test('when the body is rejected, then the answer is a JSON validation error without echoing the input', async () => {
     const response = await send(port, 'POST', '/health', Buffer.from(`{"phone": "79991234567", "x": ${"'".repeat(10)}`), { 'content-type': 'application/json' });
